@@ -1,0 +1,1 @@
+"""The ways in: the application services, settings, CLI, and (later) the HTTP API."""

@@ -1,0 +1,104 @@
+"""One settings class, read from TRELLIS_* environment variables."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlparse
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A fixed key so the embedded demo works with no set-up. Refused in production.
+DEVELOPMENT_MASTER_KEY = base64.b64encode(b"trellis-development-master-key!!").decode()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRELLIS_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    persistence: Literal["sqlite", "postgres", "memory"] = "sqlite"
+    data_dir: Path = Path("data")
+    database_url: SecretStr | None = None
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "postgres"
+    postgres_password: SecretStr = SecretStr("")
+    postgres_dbname: str = "trellis"
+    postgres_schema: str = ""
+    postgres_pool_size: int = 5
+    postgres_max_overflow: int = 10
+    master_key: SecretStr = SecretStr(DEVELOPMENT_MASTER_KEY)
+    key_cache_seconds: float = 60.0
+    aggregate_cache_size: int = 1000
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        try:
+            key = base64.b64decode(self.master_key.get_secret_value(), validate=True)
+        except ValueError:
+            raise ValueError("TRELLIS_MASTER_KEY must be base64-encoded") from None
+        if len(key) != 32:
+            raise ValueError("TRELLIS_MASTER_KEY must be 32 bytes, base64-encoded")
+        if self.environment == "production" and self.master_key.get_secret_value() == DEVELOPMENT_MASTER_KEY:
+            raise ValueError("the development master key may not be used in production")
+        if self.database_url is not None:
+            url = urlparse(self.database_url.get_secret_value())
+            if url.scheme not in ("postgres", "postgresql"):
+                raise ValueError("TRELLIS_DATABASE_URL must be a postgresql:// URL")
+        return self
+
+    @property
+    def master_key_bytes(self) -> bytes:
+        return base64.b64decode(self.master_key.get_secret_value())
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "trellis.sqlite3"
+
+
+def eventsourcing_env(settings: Settings, create_table: bool = False) -> dict[str, str]:
+    """The `eventsourcing` library's environment for these settings.
+
+    Tables are created only when `create_table` is set: by `trellis db init`, never by
+    every worker. POSTGRES_ENABLE_DB_FUNCTIONS is deliberately never set.
+    """
+    env = {
+        "CREATE_TABLE": "y" if create_table else "n",
+        "AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size),
+    }
+    if settings.persistence == "memory":
+        env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+    elif settings.persistence == "sqlite":
+        env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+        env["SQLITE_DBNAME"] = str(settings.sqlite_path)
+        env["SQLITE_LOCK_TIMEOUT"] = "10"
+    else:
+        env.update(_postgres_env(settings))
+    return env
+
+
+def _postgres_env(settings: Settings) -> dict[str, str]:
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_HOST": settings.postgres_host,
+        "POSTGRES_PORT": str(settings.postgres_port),
+        "POSTGRES_USER": settings.postgres_user,
+        "POSTGRES_PASSWORD": settings.postgres_password.get_secret_value(),
+        "POSTGRES_DBNAME": settings.postgres_dbname,
+        "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }
+    if settings.postgres_schema:
+        env["POSTGRES_SCHEMA"] = settings.postgres_schema
+    if settings.database_url is not None:
+        url = urlparse(settings.database_url.get_secret_value())
+        env["POSTGRES_HOST"] = url.hostname or settings.postgres_host
+        env["POSTGRES_PORT"] = str(url.port or settings.postgres_port)
+        env["POSTGRES_USER"] = unquote(url.username or settings.postgres_user)
+        env["POSTGRES_PASSWORD"] = unquote(url.password or "")
+        env["POSTGRES_DBNAME"] = url.path.lstrip("/") or settings.postgres_dbname
+    return env

@@ -1,0 +1,106 @@
+"""A programme: its configuration and the queue of cases waiting for a match."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actors import Actor, Role
+from domain.checks import choice, whole_number
+from domain.errors import Invalid, NotAllowed
+
+
+class Kind(StrEnum):
+    MENTORING = "mentoring"
+    COACHING = "coaching"
+
+
+class Matching(StrEnum):
+    SELF_SELECTED = "self_selected"
+    ALLOCATED = "allocated"
+
+
+@dataclass(frozen=True)
+class ProgrammeSettings:
+    """Everything a programme configures. Validated once, stored as plain values."""
+
+    name: str
+    kind: Kind = Kind.MENTORING
+    line_manager_approval: bool = True
+    matching: Matching = Matching.SELF_SELECTED
+    exploratory_conversations: int = 0
+    default_duration_months: int = 12
+    max_duration_months: int = 18
+    typical_sessions: int = 6
+    feedback_forms: bool = True
+    small_group_threshold: int = 5
+    retention_months: int = 72
+
+    def __post_init__(self) -> None:
+        if not self.name.strip() or len(self.name) > 200:
+            raise Invalid("a programme name has 1 to 200 characters")
+        object.__setattr__(self, "kind", choice(Kind, self.kind, "kind"))
+        object.__setattr__(self, "matching", choice(Matching, self.matching, "matching"))
+        whole_number(self.exploratory_conversations, "exploratory_conversations", 0, 10)
+        whole_number(self.default_duration_months, "default_duration_months", 1, 60)
+        whole_number(self.max_duration_months, "max_duration_months", 1, 60)
+        whole_number(self.typical_sessions, "typical_sessions", 1, 100)
+        whole_number(self.small_group_threshold, "small_group_threshold", 2, 100)
+        whole_number(self.retention_months, "retention_months", 1, 1200)
+        if self.default_duration_months > self.max_duration_months:
+            raise Invalid("default duration exceeds the maximum duration")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}
+
+
+
+class Programme(Aggregate):
+    """A configured programme. Its matching queue is what extensions are weighed against."""
+
+    @classmethod
+    def register(cls, settings: ProgrammeSettings, actor: Actor) -> Programme:
+        actor.require(Role.ADMINISTRATOR)
+        return cls(settings=settings.as_dict(), actor_id=actor.id, actor_role=actor.role)
+
+    @event("Registered")
+    def __init__(self, settings: dict[str, Any], actor_id: str, actor_role: str) -> None:
+        self.settings_data = settings
+        self.waiting: list[UUID] = []
+
+    @property
+    def settings(self) -> ProgrammeSettings:
+        return ProgrammeSettings(**self.settings_data)
+
+    def reconfigure(self, settings: ProgrammeSettings, actor: Actor) -> None:
+        actor.require(Role.ADMINISTRATOR)
+        self._reconfigured(settings=settings.as_dict(), actor_id=actor.id, actor_role=actor.role)
+
+    @event("Reconfigured")
+    def _reconfigured(self, settings: dict[str, Any], actor_id: str, actor_role: str) -> None:
+        self.settings_data = settings
+
+    # -- the matching queue ------------------------------------------------------------
+    def queue_case(self, case_id: UUID, actor: Actor) -> None:
+        if case_id in self.waiting:
+            raise NotAllowed(f"case {case_id} is already waiting for a match")
+        self._case_queued(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+
+    @event("CaseQueuedForMatch")
+    def _case_queued(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
+        self.waiting.append(case_id)
+
+    def dequeue_case(self, case_id: UUID, actor: Actor) -> None:
+        if case_id in self.waiting:
+            self._case_dequeued(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+
+    @event("CaseLeftMatchQueue")
+    def _case_dequeued(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
+        self.waiting.remove(case_id)
+
+    def others_waiting(self) -> int:
+        return len(self.waiting)

@@ -1,0 +1,1 @@
+"""Key store, per-subject encryption, and (later) erasure, retention and exports."""

@@ -1,0 +1,89 @@
+"""Backends for the tests: the same behavioural tests run on SQLite and PostgreSQL.
+
+PostgreSQL is required under CI (CI=true or TRELLIS_REQUIRE_POSTGRES=1): there an
+unreachable server fails the run. Elsewhere its tests skip with the reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from api.bootstrap import build_app, init_database  # noqa: E402
+from api.settings import Settings  # noqa: E402
+
+BACKENDS = ["sqlite", "postgres"]
+PG_DBNAME = os.environ.get("TRELLIS_TEST_POSTGRES_DBNAME", "trellis_test")
+
+
+def postgres_required() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes") or bool(
+        os.environ.get("TRELLIS_REQUIRE_POSTGRES")
+    )
+
+
+def postgres_settings(**overrides) -> Settings:
+    return Settings(
+        environment="test",
+        persistence="postgres",
+        postgres_host=os.environ.get("TRELLIS_TEST_POSTGRES_HOST", "127.0.0.1"),
+        postgres_port=int(os.environ.get("TRELLIS_TEST_POSTGRES_PORT", "5432")),
+        postgres_user=os.environ.get("TRELLIS_TEST_POSTGRES_USER", "postgres"),
+        postgres_dbname=PG_DBNAME,
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_settings() -> Settings:
+    settings = postgres_settings()
+    try:
+        with psycopg.connect(
+            host=settings.postgres_host, port=settings.postgres_port,
+            user=settings.postgres_user, dbname="postgres", connect_timeout=3,
+        ):
+            pass
+    except psycopg.OperationalError as error:
+        reason = f"PostgreSQL at {settings.postgres_host}:{settings.postgres_port} is unreachable: {error}"
+        if postgres_required():
+            pytest.fail(f"{reason} (required under CI)", pytrace=False)
+        pytest.skip(reason)
+    init_database(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def sqlite_settings(tmp_path_factory) -> Settings:
+    settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path_factory.mktemp("sqlite"))
+    init_database(settings)
+    return settings
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def settings(backend, request) -> Settings:
+    return request.getfixturevalue(f"{backend}_settings")
+
+
+@pytest.fixture
+def app(settings):
+    application = build_app(settings)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def memory_app():
+    application = build_app(Settings(environment="test", persistence="memory"))
+    yield application
+    application.close()

@@ -1,0 +1,66 @@
+"""Builders that drive the lifecycle to a given point, shared by the tests and benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain import Actor, PersonDetails, ProgrammeSettings, Role
+
+ADMIN = Actor("admin-1", Role.ADMINISTRATOR)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid4().hex[:12]}"
+
+
+@dataclass
+class World:
+    """One programme with ids unique to the test that made it."""
+
+    app: object
+    programme_id: UUID
+    settings: ProgrammeSettings
+
+    @classmethod
+    def create(cls, app, **settings) -> World:
+        config = ProgrammeSettings(name=settings.pop("name", unique("programme")), **settings)
+        return cls(app, app.register_programme(config, ADMIN), config)
+
+    def mentor(self, capacity: int = 2, person_id: str | None = None, name: str = "Mentor Name") -> tuple[UUID, Actor]:
+        person = person_id or unique("mentor")
+        actor = Actor(person, Role.MENTOR)
+        mid = self.app.express_mentor_interest(
+            self.programme_id, person, PersonDetails(name, f"{person}@example.org"), actor
+        )
+        self.app.complete_mentor_training(mid, date.today(), ADMIN)
+        self.app.join_pool(mid, capacity, {"headline": "Head of maths", "expertise": ["maths"]}, actor)
+        return mid, actor
+
+    def case(self, stage: str = "eoi", mentor_id: UUID | None = None, name: str = "Mentee Name"):
+        """A case driven to `stage`: eoi, approved, requested, proposed, called, matched, active."""
+        mentee = Actor(unique("mentee"), Role.MENTEE)
+        manager = Actor(unique("manager"), Role.LINE_MANAGER)
+        case_id = self.app.submit_eoi(
+            self.programme_id, mentee.id, PersonDetails(name, f"{mentee.id}@example.org"),
+            "I want to grow as a leader", mentee,
+            line_manager_id=manager.id if self.settings.line_manager_approval else None,
+        )
+        out = {"case_id": case_id, "mentee": mentee, "manager": manager, "partnership_id": None}
+        order = ["eoi", "approved", "requested", "proposed", "called", "matched", "active"]
+        target = order.index(stage)
+        if target >= 1 and self.settings.line_manager_approval:
+            self.app.approve_eoi(case_id, manager)
+        if target >= 2 and self.settings.matching == "self_selected":
+            self.app.submit_matching_request(case_id, [mentor_id], "Goals", mentee)
+        if target >= 3:
+            self.app.propose_match(case_id, mentor_id, "Shared phase", ADMIN)
+        if target >= 4:
+            self.app.record_discovery_call(case_id, date.today(), ADMIN)
+        if target >= 5:
+            out["partnership_id"] = self.app.confirm_match(case_id, ADMIN)
+        if target >= 6:
+            self.app.sign_agreement(out["partnership_id"], "mentee", mentee)
+            self.app.sign_agreement(out["partnership_id"], "mentor", ADMIN)
+        return out
