@@ -72,11 +72,12 @@ class Trellis(Application[UUID]):
             raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}")
         return aggregate
 
-    def commit(self, *aggregates: Aggregate | None) -> None:
+    def commit(self, *aggregates: Aggregate | None, conflict: str = "") -> None:
+        """Saves atomically; a concurrent change (or a duplicate natural key) is a `Conflict`."""
         try:
             self.save(*aggregates)
         except IntegrityError:
-            raise Conflict("someone else changed this at the same time; reload and try again") from None
+            raise Conflict(conflict or "someone else changed this at the same time; reload and try again") from None
 
     @contextmanager
     def _case_queue(self, case: Case, actor: Actor) -> Iterator[Programme]:
@@ -92,7 +93,7 @@ class Trellis(Application[UUID]):
     # -- programmes -------------------------------------------------------------------
     def register_programme(self, settings: ProgrammeSettings, actor: Actor) -> UUID:
         programme = Programme.register(settings, actor)
-        self.commit(programme)
+        self.commit(programme, conflict=f"a programme named {settings.name!r} already exists")
         return programme.id
 
     def reconfigure_programme(self, programme_id: UUID, settings: ProgrammeSettings, actor: Actor) -> None:
@@ -109,10 +110,7 @@ class Trellis(Application[UUID]):
     ) -> UUID:
         self.load(Programme, programme_id)
         mentor = Mentor.express_interest(programme_id, person_id, details, actor)
-        try:
-            self.save(mentor)
-        except IntegrityError:
-            raise Conflict(f"mentor {mentor.id} has already expressed interest") from None
+        self.commit(mentor, conflict=f"mentor {mentor.id} has already expressed interest")
         return mentor.id
 
     def complete_mentor_training(self, mentor_id: UUID, completed_on: date, actor: Actor) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -67,6 +67,11 @@ class Programme(Aggregate):
         actor.require(Role.ADMINISTRATOR)
         return cls(settings=settings.as_dict(), actor_id=actor.id, actor_role=actor.role)
 
+    @staticmethod
+    def create_id(settings: dict[str, Any], **_: Any) -> UUID:
+        """A programme's name is its natural key."""
+        return programme_id(settings["name"])
+
     @event("Registered")
     def __init__(self, settings: dict[str, Any], actor_id: str, actor_role: str) -> None:
         self.settings_data = settings
@@ -104,3 +109,7 @@ class Programme(Aggregate):
 
     def others_waiting(self) -> int:
         return len(self.waiting)
+
+
+def programme_id(name: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"trellis:programme:{name.strip().casefold()}")
