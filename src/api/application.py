@@ -190,9 +190,9 @@ class Trellis(Application[UUID]):
 
     def confirm_match(self, case_id: UUID, actor: Actor) -> UUID:
         case = self.load(Case, case_id)
+        partnership_id = case.confirm_match(actor)  # first: a case with no proposal is refused
         mentor = self._mentor_in(case, case.proposed_mentor)
         settings = self.programme_settings(case.programme_id)
-        partnership_id = case.confirm_match(actor)
         mentor.confirm_slot(case.id, actor)
         partnership = Partnership(
             case_id=case.id, match_number=case.matches, programme_id=case.programme_id,
