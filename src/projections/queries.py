@@ -1,0 +1,368 @@
+"""The query side: plain methods returning frozen data, read from the read models only.
+
+`ReadModels(store)` is what the API and the CLI use. Nothing here returns session
+content, special-category data or anything outside each read model's allow-list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from domain import Stage
+from domain.errors import NotFound
+from projections import audit, dashboard, line_managers, mentors
+from projections.qa import QAStatistics, statistics_for
+from projections.store import Store
+
+DEFAULT_STALE_DAYS = 30
+
+
+# -- results ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueueItem:
+    """One item in an action queue, with how long it has waited."""
+
+    case_id: str | None
+    partnership_id: str | None
+    since: str
+    age_days: int
+    priority: bool = False
+
+
+@dataclass(frozen=True)
+class ActionQueues:
+    programme_id: str
+    eois_awaiting_line_manager: tuple[QueueItem, ...]
+    awaiting_match: tuple[QueueItem, ...]
+    proposals_awaiting_outcome: tuple[QueueItem, ...]
+    agreements_awaiting_signature: tuple[QueueItem, ...]
+    extensions_pending: tuple[QueueItem, ...]
+    awaiting_feedback: tuple[QueueItem, ...]
+    stale_partnerships: tuple[QueueItem, ...]
+    stale_after_days: int
+
+
+@dataclass(frozen=True)
+class MentorCapacity:
+    mentor_id: str
+    programme_id: str
+    name: str | None
+    status: str
+    capacity: int
+    confirmed: int
+    held: int
+    free: int
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """The public directory profile of a mentor in the pool."""
+
+    mentor_id: str
+    programme_id: str
+    name: str | None
+    headline: str | None
+    bio: str | None
+    expertise: tuple[str, ...]
+    sector: str | None
+    region: str | None
+    free: int
+
+
+@dataclass(frozen=True)
+class LineManagerCase:
+    """What a line manager sees of a report's case: stage, dates, the mentor's name."""
+
+    case_id: str
+    mentee_id: str
+    programme_id: str
+    stage: str
+    progress: str  # awaiting_approval | declined | matching | matched | active | finished | withdrawn
+    submitted_at: str
+    stage_since: str
+    started_on: str | None
+    ended_at: str | None
+    mentor_name: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    position: int
+    recorded_at: str
+    event_type: str
+    aggregate_type: str
+    aggregate_id: str
+    version: int
+    actor_id: str | None
+    actor_role: str | None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """The administrator's view of a case: stage, dates, mentor and partnership — never content."""
+
+    case_id: str
+    programme_id: str
+    mentee_id: str
+    mentee_name: str | None
+    line_manager_id: str | None
+    stage: str
+    stage_since: str
+    submitted_at: str
+    priority: bool
+    closed_reason: str | None
+    mentor_id: str | None
+    mentor_name: str | None
+    partnership_id: str | None
+    partnership_status: str | None
+
+
+@dataclass(frozen=True)
+class PartnershipSummary:
+    partnership_id: str
+    case_id: str
+    programme_id: str
+    mentee_id: str
+    mentee_name: str | None
+    mentor_id: str
+    mentor_name: str | None
+    status: str
+    formed_at: str
+    started_on: str | None
+    mentee_signed: bool
+    mentor_signed: bool
+    sessions: int
+    last_session_on: str | None
+    extension_pending: bool
+    extension_requested_at: str | None
+    ended_at: str | None
+    end_reason: str | None
+    feedback_requested: bool
+    feedback_received: int
+
+
+@dataclass(frozen=True)
+class Position:
+    name: str
+    position: int
+    head: int
+
+    @property
+    def lag(self) -> int:
+        return max(self.head - self.position, 0)
+
+
+# -- the queries ----------------------------------------------------------------------------------
+CASE_SELECT = f"""
+    SELECT c.*, mp.name AS mentee_name, m.name AS mentor_name, p.status AS partnership_status
+    FROM {dashboard.CASES.name} c
+    LEFT JOIN {dashboard.PEOPLE.name} mp ON mp.subject_id = c.mentee_id
+    LEFT JOIN {dashboard.MENTORS.name} dm ON dm.mentor_id = c.mentor_id
+    LEFT JOIN {dashboard.PEOPLE.name} m ON m.subject_id = dm.person_id
+    LEFT JOIN {dashboard.PARTNERSHIPS.name} p ON p.partnership_id = c.partnership_id
+"""
+PARTNERSHIP_SELECT = f"""
+    SELECT p.*, mp.name AS mentee_name, m.name AS mentor_name,
+           (SELECT COUNT(*) FROM {dashboard.SESSIONS.name} s WHERE s.partnership_id = p.partnership_id) AS sessions,
+           (SELECT MAX(held_on) FROM {dashboard.SESSIONS.name} s WHERE s.partnership_id = p.partnership_id) AS last_session_on
+    FROM {dashboard.PARTNERSHIPS.name} p
+    LEFT JOIN {dashboard.PEOPLE.name} mp ON mp.subject_id = p.mentee_id
+    LEFT JOIN {dashboard.MENTORS.name} dm ON dm.mentor_id = p.mentor_id
+    LEFT JOIN {dashboard.PEOPLE.name} m ON m.subject_id = dm.person_id
+"""
+
+
+class ReadModels:
+    """Every query the API and the CLI need, each returning frozen dataclasses."""
+
+    def __init__(self, store: Store, clock: Any = None) -> None:
+        self.store = store
+        self._now = clock or (lambda: datetime.now(UTC))
+
+    # -- admin dashboard ----------------------------------------------------------------------
+    def stage_counts(self, programme_id: UUID | str) -> dict[str, int]:
+        """The number of cases at every stage of the programme (zeros included)."""
+        counts = {stage.value: 0 for stage in Stage}
+        rows = self.store.query(
+            f"SELECT stage, COUNT(*) AS n FROM {dashboard.CASES.name} WHERE programme_id = ? GROUP BY stage",
+            (str(programme_id),),
+        )
+        counts.update({r["stage"]: int(r["n"]) for r in rows if r["stage"]})
+        return counts
+
+    def cases(self, programme_id: UUID | str, stage: str | None = None) -> list[CaseSummary]:
+        sql, params = CASE_SELECT + " WHERE c.programme_id = ?", [str(programme_id)]
+        if stage is not None:
+            sql, params = sql + " AND c.stage = ?", [*params, stage]
+        return [_case(r) for r in self.store.query(sql + " ORDER BY c.submitted_at, c.case_id", params)]
+
+    def case_summary(self, case_id: UUID | str) -> CaseSummary:
+        rows = self.store.query(CASE_SELECT + " WHERE c.case_id = ?", (str(case_id),))
+        if not rows:
+            raise NotFound(f"no case {case_id}")
+        return _case(rows[0])
+
+    def partnership_summary(self, partnership_id: UUID | str) -> PartnershipSummary:
+        rows = self.store.query(PARTNERSHIP_SELECT + " WHERE p.partnership_id = ?", (str(partnership_id),))
+        if not rows:
+            raise NotFound(f"no partnership {partnership_id}")
+        return _partnership(rows[0])
+
+    def partnerships(self, programme_id: UUID | str, status: str | None = None) -> list[PartnershipSummary]:
+        sql, params = PARTNERSHIP_SELECT + " WHERE p.programme_id = ?", [str(programme_id)]
+        if status is not None:
+            sql, params = sql + " AND p.status = ?", [*params, status]
+        return [_partnership(r) for r in self.store.query(sql + " ORDER BY p.formed_at", params)]
+
+    def action_queues(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS) -> ActionQueues:
+        pid, now = str(programme_id), self._now()
+        cases = self.store.query(
+            f"SELECT case_id, stage, stage_since, submitted_at, priority FROM {dashboard.CASES.name} "
+            "WHERE programme_id = ? AND stage <> 'closed' ORDER BY stage_since", (pid,)
+        )
+        partnerships = self.partnerships(pid)
+
+        def case_queue(*stages: str) -> tuple[QueueItem, ...]:
+            return tuple(
+                QueueItem(r["case_id"], None, r["stage_since"], _age(r["stage_since"], now), bool(r["priority"]))
+                for r in cases if r["stage"] in stages
+            )
+
+        def partnership_queue(since: Any, keep: Any) -> tuple[QueueItem, ...]:
+            return tuple(
+                QueueItem(p.case_id, p.partnership_id, since(p), _age(since(p), now))
+                for p in partnerships if keep(p)
+            )
+
+        def last_contact(p: PartnershipSummary) -> str:
+            return p.last_session_on or p.started_on or p.formed_at
+
+        return ActionQueues(
+            programme_id=pid,
+            eois_awaiting_line_manager=case_queue(Stage.AWAITING_LINE_MANAGER),
+            awaiting_match=case_queue(Stage.AWAITING_MATCHING_REQUEST, Stage.AWAITING_MATCH),
+            proposals_awaiting_outcome=case_queue(Stage.MATCH_PROPOSED, Stage.DISCOVERY_CALL_HELD),
+            agreements_awaiting_signature=partnership_queue(
+                lambda p: p.formed_at, lambda p: p.status == "awaiting_signatures"),
+            extensions_pending=partnership_queue(
+                lambda p: p.extension_requested_at, lambda p: p.extension_pending),
+            awaiting_feedback=partnership_queue(
+                lambda p: p.ended_at,
+                lambda p: p.status == "ended" and p.end_reason != "rematched" and p.feedback_received < 2),
+            stale_partnerships=partnership_queue(
+                last_contact, lambda p: p.status == "active" and _age(last_contact(p), now) >= stale_after_days),
+            stale_after_days=stale_after_days,
+        )
+
+    # -- mentors ---------------------------------------------------------------------------------
+    def mentor_capacity(self, programme_id: UUID | str) -> list[MentorCapacity]:
+        return [
+            MentorCapacity(r["mentor_id"], r["programme_id"], r["name"], r["status"], int(r["capacity"] or 0),
+                           int(r["confirmed"]), int(r["held"]), _free(r))
+            for r in self._mentors("m.programme_id = ?", [str(programme_id)])
+        ]
+
+    def directory(
+        self, programme_id: UUID | str, sector: str | None = None, region: str | None = None,
+        expertise: str | None = None, available_only: bool = False,
+    ) -> list[DirectoryEntry]:
+        where, params = "m.programme_id = ? AND m.status = 'in_pool'", [str(programme_id)]
+        if sector:
+            where, params = where + " AND LOWER(m.sector) = ?", [*params, sector.casefold()]
+        if region:
+            where, params = where + " AND LOWER(m.region) = ?", [*params, region.casefold()]
+        if expertise:
+            where += f" AND m.mentor_id IN (SELECT mentor_id FROM {mentors.EXPERTISE.name} WHERE term = ?)"
+            params.append(expertise.casefold())
+        entries = [
+            DirectoryEntry(r["mentor_id"], r["programme_id"], r["name"], r["headline"], r["bio"],
+                           tuple(t for t in (r["expertise"] or "").split("|") if t), r["sector"], r["region"], _free(r))
+            for r in self._mentors(where, params)
+        ]
+        return [e for e in entries if e.free > 0] if available_only else entries
+
+    def _mentors(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
+        slots = mentors.SLOTS.name
+        return self.store.query(
+            f"SELECT m.*, "
+            f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = 'confirmed') AS confirmed, "
+            f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = 'held') AS held "
+            f"FROM {mentors.MENTORS.name} m WHERE {where} ORDER BY m.name, m.mentor_id", params,
+        )
+
+    # -- line managers -------------------------------------------------------------------------
+    def line_manager_reports(self, line_manager_id: str) -> list[LineManagerCase]:
+        rows = self.store.query(
+            f"SELECT c.*, m.name AS mentor_name FROM {line_managers.CASES.name} c "
+            f"LEFT JOIN {line_managers.MENTORS.name} m ON m.mentor_id = c.mentor_id "
+            "WHERE c.line_manager_id = ? ORDER BY c.submitted_at, c.case_id", (line_manager_id,),
+        )
+        return [
+            LineManagerCase(r["case_id"], r["mentee_id"], r["programme_id"], r["stage"], _progress(r),
+                            r["submitted_at"], r["stage_since"], r["started_on"], r["ended_at"], r["mentor_name"])
+            for r in rows
+        ]
+
+    # -- QA statistics -------------------------------------------------------------------------
+    def statistics(self, programme_id: UUID | str, period: str | None = None) -> QAStatistics:
+        """Anonymised, suppressed aggregates for the cases whose EOI fell in `period`
+        ("2026", "2026-Q3", "2026-07"; None for all time)."""
+        return statistics_for(self.store, str(programme_id), period)
+
+    # -- audit ---------------------------------------------------------------------------------
+    def audit_timeline(
+        self, aggregate_id: UUID | str | None = None, limit: int = 100, after: int = 0
+    ) -> list[AuditEntry]:
+        where, params = "position > ?", [int(after)]
+        if aggregate_id is not None:
+            where, params = where + " AND aggregate_id = ?", [*params, str(aggregate_id)]
+        rows = self.store.query(
+            f"SELECT * FROM {audit.EVENTS.name} WHERE {where} ORDER BY position LIMIT ?",
+            [*params, max(1, min(int(limit), 1000))],
+        )
+        return [AuditEntry(**{k: r[k] for k in AuditEntry.__dataclass_fields__}) for r in rows]
+
+
+def _case(r: dict[str, Any]) -> CaseSummary:
+    return CaseSummary(
+        r["case_id"], r["programme_id"], r["mentee_id"], r["mentee_name"], r["line_manager_id"], r["stage"],
+        r["stage_since"], r["submitted_at"], bool(r["priority"]), r["closed_reason"], r["mentor_id"],
+        r["mentor_name"], r["partnership_id"], r["partnership_status"],
+    )
+
+
+def _partnership(r: dict[str, Any]) -> PartnershipSummary:
+    return PartnershipSummary(
+        r["partnership_id"], r["case_id"], r["programme_id"], r["mentee_id"], r["mentee_name"],
+        r["mentor_id"], r["mentor_name"], r["status"], r["formed_at"], r["started_on"],
+        bool(r["mentee_signed"]), bool(r["mentor_signed"]), int(r["sessions"]), r["last_session_on"],
+        r["extension_requested_at"] is not None, r["extension_requested_at"], r["ended_at"], r["end_reason"],
+        r["feedback_requested_at"] is not None, int(r["mentee_feedback"] or 0) + int(r["mentor_feedback"] or 0),
+    )
+
+
+def _free(r: dict[str, Any]) -> int:
+    return max(int(r["capacity"] or 0) - int(r["confirmed"]) - int(r["held"]), 0)
+
+
+def _progress(r: dict[str, Any]) -> str:
+    stage, reason = r["stage"], r["closed_reason"]
+    if stage == Stage.AWAITING_LINE_MANAGER:
+        return "awaiting_approval"
+    if stage == Stage.CLOSED:
+        return {"declined": "declined", "withdrawn": "withdrawn"}.get(reason or "", "finished")
+    if stage == Stage.MATCHED:
+        return "active" if r["started_on"] else "matched"
+    return "matching"
+
+
+def _age(since: str | None, now: datetime) -> int:
+    if not since:
+        return 0
+    moment = datetime.fromisoformat(since)
+    if moment.tzinfo is None:  # a date
+        moment = datetime.combine(date.fromisoformat(since[:10]), datetime.min.time(), UTC)
+    return max((now - moment).days, 0)

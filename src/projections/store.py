@@ -1,0 +1,100 @@
+"""The read models' tables, on whichever database the application's events live in.
+
+SQL is written once with `?` placeholders and portable types (TEXT, BIGINT), so the
+same statements run on SQLite and PostgreSQL. Rows come back as plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Table:
+    """A read-model table: its columns (name → SQL type), primary key and indexes."""
+
+    name: str
+    columns: dict[str, str]
+    key: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = field(default=())
+
+    def named(self, suffix: str) -> str:
+        return self.name + suffix
+
+    def create_sql(self, suffix: str = "") -> str:
+        cols = ", ".join(f"{c} {t}" for c, t in self.columns.items())
+        return f"CREATE TABLE IF NOT EXISTS {self.named(suffix)} ({cols}, PRIMARY KEY ({', '.join(self.key)}))"
+
+    def index_sql(self, suffix: str = "") -> list[str]:
+        return [
+            f"CREATE INDEX IF NOT EXISTS ix_{self.name}_{'_'.join(cols)} ON {self.named(suffix)} ({', '.join(cols)})"
+            for cols in self.indexes
+        ]
+
+    def upsert_sql(self, columns: Sequence[str], suffix: str = "") -> str:
+        unknown = set(columns) - set(self.columns)
+        if unknown or not set(self.key) <= set(columns):
+            raise ValueError(f"{self.name}: bad columns {sorted(unknown) or sorted(self.key)}")
+        values = ", ".join("?" for _ in columns)
+        head = f"INSERT INTO {self.named(suffix)} ({', '.join(columns)}) VALUES ({values}) ON CONFLICT ({', '.join(self.key)})"
+        updates = [c for c in columns if c not in self.key]
+        if not updates:
+            return head + " DO NOTHING"
+        return head + " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
+
+
+class Cursor:
+    """A thin cursor that takes `?` placeholders on both databases and returns dicts."""
+
+    def __init__(self, raw: Any, postgres: bool) -> None:
+        self._raw = raw
+        self._postgres = postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        self._raw.execute(self._sql(sql), tuple(params))
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._raw.executemany(self._sql(sql), rows)
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._raw.fetchall()]
+
+    def fetchone(self) -> dict[str, Any] | None:
+        row = self._raw.fetchone()
+        return None if row is None else dict(row)
+
+
+class Store:
+    """Transactions on the application's own datastore (SQLite file or PostgreSQL pool)."""
+
+    def __init__(self, datastore: Any) -> None:
+        self.datastore = datastore
+        self.postgres = type(datastore).__module__.endswith("postgres")
+
+    @classmethod
+    def of(cls, recorder: Any) -> Store:
+        return cls(recorder.datastore)
+
+    @contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as raw:
+            yield Cursor(raw, self.postgres)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.transaction(commit=False) as cursor:
+            return cursor.execute(sql, params).fetchall()
+
+    def table_names(self) -> set[str]:
+        if self.postgres:
+            sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        return {row["name"] for row in self.query(sql)}
