@@ -1,0 +1,111 @@
+"""Issue 2: Trellis recording sessions beside the raw locked-insert limit, in one process.
+
+Raw: BEGIN; LOCK TABLE … IN EXCLUSIVE MODE; a single-row INSERT; COMMIT — the lock the
+library's PostgreSQL recorder takes for every write. Trellis: `record_session` on active
+partnerships, each thread on its own partnerships, one shared app, real encryption.
+Target: Trellis at 4 threads ≥ 40 % of raw at 4 connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import date
+from itertools import cycle
+
+from psycopg import sql
+
+from api.application import Trellis
+from api.bootstrap import build_app
+from bench.common import (
+    add_common_arguments, connect, measure, now, prepare_database, print_table, raw_locked_insert,
+    server_version, settings_from,
+)
+from bench.world import ActivePartnership, active_partnerships
+
+TARGET = 0.40
+NOTES = "Talked through the timetable change and how to bring the department with us. " * 3
+ACTIONS = "Draft the consultation note; observe a Year 9 lesson together before the next session."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("events")
+    group.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="thread counts to measure")
+    group.add_argument("--partnerships-per-thread", type=int, default=4)
+    group.add_argument("--pool-size", type=int, default=0, help="app connection pool (default: threads + 2)")
+
+
+def run(args: argparse.Namespace) -> bool:
+    prepare_database(args)
+    most = max(args.threads)
+    app = build_app(settings_from(args, postgres_pool_size=args.pool_size or most + 2))
+    try:
+        partnerships = active_partnerships(app, most * args.partnerships_per_thread)
+        state_bytes = _session_event_size(app, args, partnerships)
+        raw = {
+            (threads, pipelined): measure(
+                f"raw: lock, insert, commit{', pipelined' if pipelined else ''}",
+                raw_locked_insert(args, state_bytes, pipelined), threads, args.seconds, args.warmup,
+            )
+            for threads in args.threads for pipelined in (False, True)
+        }
+        trellis = {
+            threads: measure(
+                "Trellis: record_session", _recording(app, partnerships, args.partnerships_per_thread),
+                threads, args.seconds, args.warmup,
+            )
+            for threads in args.threads
+        }
+    finally:
+        app.close()
+    best = {t: max(raw[t, False], raw[t, True], key=lambda r: r.per_second) for t in args.threads}
+    print_table(
+        f"events (issue 2) · {now()} · PostgreSQL {server_version(args)} · {os.cpu_count()} CPUs"
+        f" · {args.seconds:g} s per figure · raw rows of {state_bytes} bytes",
+        [*raw.values(), *trellis.values()],
+        [(f"Trellis / faster raw at {t}", trellis[t], best[t]) for t in args.threads],
+    )
+    met = trellis[most].per_second >= TARGET * best[most].per_second
+    print(f"target: Trellis at {most} ≥ {TARGET:.0%} of raw at {most}: {'met' if met else 'MISSED'}")
+    return met
+
+
+def _recording(
+    app: Trellis, partnerships: list[ActivePartnership], per_thread: int
+) -> Callable[[int, ExitStack], Callable[[], None]]:
+    def make(index: int, _: ExitStack) -> Callable[[], None]:
+        mine = cycle(partnerships[index * per_thread:(index + 1) * per_thread])
+
+        def record() -> None:
+            p = next(mine)
+            app.record_session(p.id, date.today(), 60, "video", NOTES, ACTIONS, p.mentee)
+
+        return record
+
+    return make
+
+
+def _session_event_size(app: Trellis, args: argparse.Namespace, partnerships: list[ActivePartnership]) -> int:
+    """Records one session per partnership; returns the stored size of such an event."""
+    for p in partnerships:
+        app.record_session(p.id, date.today(), 60, "video", NOTES, ACTIONS, p.mentee)
+    query = sql.SQL("SELECT length(state) FROM {t} WHERE originator_id = %s ORDER BY originator_version DESC LIMIT 1")
+    with connect(args, autocommit=True) as conn:
+        row = conn.execute(query.format(t=sql.Identifier(app.recorder.events_table_name)), (partnerships[0].id,))
+        return row.fetchone()[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.events", description=__doc__.splitlines()[0])
+    add_common_arguments(parser)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    met = run(args)
+    return 1 if args.check and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
