@@ -7,6 +7,7 @@ from psycopg import sql
 
 from api.application import Trellis
 from api.settings import Settings, eventsourcing_env
+from projections import create_tables as create_read_model_tables
 
 
 def build_app(settings: Settings) -> Trellis:
@@ -26,6 +27,7 @@ def init_database(settings: Settings) -> None:
     app = build_app(settings)
     try:
         app.create_tables()
+        create_read_model_tables(app.recorder)
     finally:
         app.close()
 

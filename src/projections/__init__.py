@@ -1,6 +1,6 @@
 """Read models built from the event stream, each resumable and rebuildable.
 
-`PROJECTIONS` lists every read model; `create_tables(store)` is the one explicit step
+`PROJECTIONS` lists every read model; `create_tables(recorder)` is the one explicit step
 that creates their tables (called by `init_database`); `ReadModels` answers queries;
 `Runner` keeps the read models up to date.
 """
@@ -18,8 +18,12 @@ from projections.store import Store
 PROJECTIONS: tuple[type[Projection], ...] = (Dashboard, Mentors, LineManagers, Statistics, Audit)
 
 
-def create_tables(store: Store) -> None:
-    """Creates every read model's tables and tracking row, once (idempotent)."""
+def create_tables(recorder: object) -> None:
+    """Creates every read model's tables and tracking row beside the application's
+    events, once (idempotent). In-memory persistence has no read-model tables."""
+    if not hasattr(recorder, "datastore"):
+        return
+    store = Store.of(recorder)
     with store.transaction() as cursor:
         for projection in PROJECTIONS:
             projection().create_tables(cursor)

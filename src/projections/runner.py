@@ -1,0 +1,150 @@
+"""The projection runner: reads the application's notifications in order and feeds them
+to every read model, each batch and its tracked position in one transaction.
+
+On PostgreSQL it wakes on the library's NOTIFY (sent by every insert) and polls as a
+fallback, since a notification can be lost; on SQLite it polls. It runs as its own
+process (`trellis projections run`) or in a thread of the API (`start_in_thread`).
+Tests wait for a tracked position with `wait(position)`, never with sleep.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import structlog
+
+from projections import PROJECTIONS
+from projections.decoding import sealed_mapper
+from projections.listener import Listener
+from projections.projection import Item, Projection
+from projections.store import Store
+
+log = structlog.get_logger("trellis.projections")
+
+
+class Runner:
+    def __init__(
+        self, recorder: Any, mapper: Any, *, projections: Iterable[Projection] | None = None,
+        store: Store | None = None, batch_size: int = 1000, poll_seconds: float | None = None,
+        listen: bool = True,
+    ) -> None:
+        self.recorder = recorder
+        self.mapper = sealed_mapper(mapper)
+        self.store = store or Store.of(recorder)
+        self.projections = list(projections) if projections is not None else [cls() for cls in PROJECTIONS]
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds or (1.0 if self.store.postgres else 0.05)
+        self.errors: dict[str, BaseException] = {}
+        self._listen = listen and self.store.postgres
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._changed = threading.Condition()
+        self._positions: dict[str, int] = {}
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def for_app(cls, app: Any, **options: Any) -> Runner:
+        """A runner for the `Trellis` application's recorder and mapper."""
+        return cls(app.recorder, app.mapper, **options)
+
+    # -- positions ----------------------------------------------------------------------------
+    def positions(self) -> dict[str, int]:
+        """Each read model's tracked position, as committed."""
+        union = " UNION ALL ".join(
+            f"SELECT '{p.name}' AS name, position FROM {p.tracking.name}" for p in self.projections
+        )
+        found = {r["name"]: int(r["position"]) for r in self.store.query(union)}
+        return {p.name: found.get(p.name, 0) for p in self.projections}
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # -- processing ---------------------------------------------------------------------------
+    def step(self) -> int:
+        """Processes one batch after the slowest read model; returns how many events it read."""
+        positions = self.positions()
+        self._publish(positions)
+        after = min(positions.values(), default=0)
+        notifications = self.recorder.select_notifications(
+            start=after, limit=self.batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        items = [Item(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+        for projection in self.projections:
+            if positions[projection.name] < items[-1].position:
+                self._process(projection, items, after)
+        return len(items)
+
+    def _process(self, projection: Projection, items: Sequence[Item], after: int) -> None:
+        try:
+            with self.store.transaction() as cursor:
+                position = projection.process(cursor, items, after)
+        except Exception as error:  # logged by type only: a message could quote a row
+            self.errors[projection.name] = error
+            log.error("projection_failed", projection=projection.name, after=after, error=type(error).__name__)
+            return
+        self.errors.pop(projection.name, None)
+        self._publish({projection.name: position})
+
+    def catch_up(self) -> int:
+        """Processes until every read model has reached the head; returns the events read."""
+        total = 0
+        while (n := self.step()) > 0:
+            total += n
+            if self.errors:
+                break
+        return total
+
+    def _publish(self, positions: dict[str, int]) -> None:
+        with self._changed:
+            self._positions.update(positions)
+            self._changed.notify_all()
+
+    # -- following ----------------------------------------------------------------------------
+    def run(self) -> None:
+        """Follows the event store until `stop()`."""
+        listener = Listener(self.store, self.recorder, self._wakeup) if self._listen else None
+        log.info("projections_started", read_models=[p.name for p in self.projections])
+        try:
+            while not self._stopping.is_set():
+                self._wakeup.clear()
+                try:
+                    read = self.step()
+                except Exception as error:
+                    log.error("projections_step_failed", error=type(error).__name__)
+                    read = 0
+                if read < self.batch_size or self.errors:
+                    self._wakeup.wait(self.poll_seconds)
+        finally:
+            if listener is not None:
+                listener.stop()
+            log.info("projections_stopped")
+
+    def start_in_thread(self) -> Runner:
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self.run, name="trellis-projections", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def wait(self, position: int | None = None, timeout: float = 30.0) -> None:
+        """Blocks until every read model has processed `position` (default: the head now)."""
+        target = self.head() if position is None else position
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while min(self._positions.get(p.name, 0) for p in self.projections) < target:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    failing = ", ".join(sorted(self.errors)) or "none failing"
+                    raise TimeoutError(f"read models did not reach position {target} ({failing})")
+                self._changed.wait(remaining)
