@@ -78,6 +78,16 @@ class Trellis(Application[UUID]):
             self.save(*aggregates)
         except IntegrityError:
             raise Conflict(conflict or "someone else changed this at the same time; reload and try again") from None
+        self._cache_saved(aggregates)
+
+    def _cache_saved(self, aggregates: tuple[Aggregate | None, ...]) -> None:
+        """The saved state becomes the cached one, so the next load need not decode (and decrypt)
+        the events just written. Loads still fast-forward from it, so a change by another worker
+        is never missed. A service must not change an aggregate after committing it."""
+        if self.repository.cache is not None:
+            for aggregate in aggregates:
+                if aggregate is not None:
+                    self.repository.cache.put(aggregate.id, aggregate)
 
     @contextmanager
     def _case_queue(self, case: Case, actor: Actor) -> Iterator[Programme]:
