@@ -72,7 +72,7 @@ def backend(request) -> str:
 
 @pytest.fixture
 def settings(backend, request) -> Settings:
-    return request.getfixturevalue(f"{backend}_settings")
+    return request.getfixturevalue({"sqlite": "sqlite_settings", "postgres": "pg_settings"}[backend])
 
 
 @pytest.fixture

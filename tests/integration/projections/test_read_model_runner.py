@@ -1,0 +1,181 @@
+"""The runner: follows the events, survives a crash mid-batch, keeps up with concurrent
+writers, and rebuilds one read model while the others serve. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import pytest
+from conftest import assert_equals_fresh_rebuild
+from lifecycle import ADMIN, World
+
+from api.bootstrap import build_app
+from api.cli import main as cli
+from domain import Conflict
+from projections import PROJECTIONS
+from projections.queries import ReadModels
+from projections.rebuild import rebuild
+from projections.runner import Runner
+
+
+class Explosion(RuntimeError):
+    pass
+
+
+def exploding_on(k: int):
+    """A catch-all handler that fails on the k-th event it sees, like a crash mid-batch."""
+    seen = {"n": 0}
+
+    def explode(event, writer) -> None:
+        seen["n"] += 1
+        if seen["n"] == k:
+            raise Explosion("the process died here")
+
+    return explode
+
+
+class TestFollowing:
+    def test_a_running_runner_shows_new_cases_once_their_position_is_tracked(self, app, runner, read_models):
+        world = World.create(app)
+        runner.start_in_thread()
+        case = world.case("eoi")
+        runner.wait(app.recorder.max_notification_id())
+        assert read_models.case_summary(case["case_id"]).stage == "awaiting_line_manager"
+        app.approve_eoi(case["case_id"], case["manager"])
+        runner.wait(app.recorder.max_notification_id())
+        assert read_models.case_summary(case["case_id"]).stage == "awaiting_matching_request"
+
+    def test_processing_the_same_events_twice_changes_nothing(self, app, runner):
+        world = World.create(app)
+        mentor, _ = world.mentor()
+        world.case("active", mentor_id=mentor)
+        runner.catch_up()
+        replay = Runner.for_app(app, projections=[cls() for cls in PROJECTIONS])
+        with replay.store.transaction() as cursor:  # rewind every tracked position by 20 events
+            for p in replay.projections:
+                cursor.execute(f"UPDATE {p.tracking.name} SET position = position - 20 WHERE position >= 20")
+        replay.catch_up()
+        assert_equals_fresh_rebuild(app, runner.store)
+
+    def test_status_reports_each_read_model_position_head_and_lag(self, app, runner, settings, capsys, monkeypatch):
+        World.create(app).case("eoi")
+        runner.catch_up()
+        _use_settings(monkeypatch, settings)
+        assert cli(["projections", "status"]) == 0
+        out = capsys.readouterr().out
+        head = app.recorder.max_notification_id()
+        for cls in PROJECTIONS:
+            assert f"{cls.name}" in out
+        assert f"{head}" in out and out.count(" 0\n") >= len(PROJECTIONS)
+
+
+class TestCrashSafety:
+    def test_a_crash_in_the_middle_of_a_batch_loses_and_doubles_nothing(self, app, runner):
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=10)
+        for stage in ("eoi", "approved", "proposed", "matched", "active"):
+            world.case(stage, mentor_id=mentor)
+        runner.catch_up()
+        before = app.recorder.max_notification_id()
+        for stage in ("active", "called", "eoi", "active"):
+            world.case(stage, mentor_id=mentor)
+        crashing = Runner.for_app(app, batch_size=10)
+        victim = next(p for p in crashing.projections if p.name == "dashboard")
+        victim.catch_all = exploding_on(15)  # in the second batch of ten
+        crashing.catch_up()
+        assert isinstance(crashing.errors["dashboard"], Explosion)
+        positions = crashing.positions()
+        assert before < positions["dashboard"] < app.recorder.max_notification_id()
+        assert positions["dashboard"] % 1 == 0 and positions["dashboard"] - before == 10
+
+        restarted = Runner.for_app(app)
+        restarted.catch_up()
+        assert set(restarted.positions().values()) == {app.recorder.max_notification_id()}
+        assert_equals_fresh_rebuild(app, runner.store)
+
+
+class TestConcurrentWriters:
+    def test_no_event_is_skipped_while_several_writers_record_for_seconds(self, app, runner, settings):
+        runner.start_in_thread()
+        stop, failures = threading.Event(), []
+
+        def writer() -> None:
+            own = build_app(settings)
+            try:
+                world = World.create(own)
+                mentor, _ = world.mentor(capacity=20)
+                used = 0
+                while not stop.is_set():
+                    if used >= 18:
+                        mentor, _ = world.mentor(capacity=20)
+                        used = 0
+                    case = world.case("active", mentor_id=mentor)
+                    used += 1
+                    own.record_session(case["partnership_id"], date.today(), 30, "video", "n", "a", case["mentee"])
+            except Conflict:
+                pass
+            except Exception as error:  # pragma: no cover - reported below
+                failures.append(error)
+            finally:
+                own.close()
+
+        threads = [threading.Thread(target=writer) for _ in range(4)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not failures:
+            threading.Event().wait(0.05)  # the writers' working time, not a wait for the projections
+        stop.set()
+        for t in threads:
+            t.join()
+        assert not failures
+        runner.wait(app.recorder.max_notification_id(), timeout=60)
+        runner.stop()
+        assert_equals_fresh_rebuild(app, runner.store)
+
+
+class TestRebuild:
+    def test_rebuilding_one_read_model_leaves_the_others_serving_and_equals_a_fresh_build(self, app, runner):
+        world = World.create(app)
+        mentor, _ = world.mentor()
+        case = world.case("matched", mentor_id=mentor)
+        runner.catch_up()
+        read_models = ReadModels(runner.store)
+        capacity_before = read_models.mentor_capacity(world.programme_id)
+        progress = []
+
+        def during(position: int, head: int) -> None:
+            progress.append((position, head))
+            assert read_models.case_summary(case["case_id"]).stage == "matched"  # old rows still served
+            assert read_models.mentor_capacity(world.programme_id) == capacity_before
+
+        dashboard = next(p for p in runner.projections if p.name == "dashboard")
+        rebuild(app.recorder, app.mapper, type(dashboard)(), progress=during, batch_size=50)
+        assert progress and progress[-1][0] == app.recorder.max_notification_id()
+        assert read_models.case_summary(case["case_id"]).mentor_id == str(mentor)
+        assert_equals_fresh_rebuild(app, runner.store)
+
+    def test_the_command_rebuilds_every_read_model_twice_in_a_row(self, app, runner, settings, monkeypatch, capsys):
+        World.create(app).case("eoi")
+        runner.catch_up()
+        _use_settings(monkeypatch, settings)
+        assert cli(["projections", "rebuild", "--all"]) == 0
+        assert cli(["projections", "rebuild", "dashboard"]) == 0
+        err = capsys.readouterr().err
+        assert "100%" in err and "rebuilt audit" in err
+        assert_equals_fresh_rebuild(app, runner.store)
+
+    def test_rebuilding_an_unknown_read_model_is_refused_with_the_names(self, settings, monkeypatch, capsys):
+        _use_settings(monkeypatch, settings)
+        assert cli(["projections", "rebuild", "nonsense"]) == 2
+        assert "dashboard" in capsys.readouterr().err
+
+
+def _use_settings(monkeypatch: pytest.MonkeyPatch, settings) -> None:
+    for field, value in settings.model_dump().items():
+        if value is None:
+            continue
+        raw = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        monkeypatch.setenv(f"TRELLIS_{field.upper()}", str(raw))
