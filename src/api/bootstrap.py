@@ -6,6 +6,7 @@ import psycopg
 from psycopg import sql
 
 from api.application import Trellis
+from api.http.idempotency_store import idempotency_store_for
 from api.settings import Settings, eventsourcing_env
 from projections import create_tables as create_read_model_tables
 
@@ -28,6 +29,7 @@ def init_database(settings: Settings) -> None:
     try:
         app.create_tables()
         create_read_model_tables(app.recorder)
+        idempotency_store_for(app.factory).create_table()
     finally:
         app.close()
 

@@ -47,6 +47,7 @@ class Demo:
     programme_id: UUID
     people: dict[str, list[str]] = field(default_factory=dict)  # role → person ids
     cases: dict[str, list[UUID]] = field(default_factory=dict)  # stage → case ids
+    pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # stage → (mentee, mentor person)
 
 
 def load_demo(app: Trellis) -> Demo:
@@ -57,6 +58,10 @@ def load_demo(app: Trellis) -> Demo:
         "mentor": [m[0] for m in MENTORS], "mentee": [],
         "auditor": ["demo-auditor"], "dpo": ["demo-dpo"],
     }
+    stages = [stage for stage, count in CASES for _ in range(count)]
+    for n, stage in enumerate(stages, start=1):  # known without loading, so also on a restart
+        demo.people["mentee"].append(f"demo-mentee-{n}")
+        demo.pairs.setdefault(stage, []).append((f"demo-mentee-{n}", MENTORS[n % len(MENTORS)][0]))
     try:
         app.programme_settings(demo.programme_id)
         return demo
@@ -69,7 +74,6 @@ def load_demo(app: Trellis) -> Demo:
         for _ in range(count):
             n += 1
             mentee = Actor(f"demo-mentee-{n}", Role.MENTEE)
-            demo.people["mentee"].append(mentee.id)
             mentor = mentors[n % len(mentors)]
             demo.cases.setdefault(stage, []).append(_case(app, demo.programme_id, mentee, mentor, stage, n))
     return demo

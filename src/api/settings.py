@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A fixed key so the embedded demo works with no set-up. Refused in production.
 DEVELOPMENT_MASTER_KEY = base64.b64encode(b"trellis-development-master-key!!").decode()
+# The embedded default's token secret, so `trellis demo` signs in with no set-up. Refused in production.
+DEVELOPMENT_JWT_SECRET = "trellis-development-jwt-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -32,6 +34,11 @@ class Settings(BaseSettings):
     master_key: SecretStr = SecretStr(DEVELOPMENT_MASTER_KEY)
     key_cache_seconds: float = 60.0
     aggregate_cache_size: int = 1000
+    jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    run_projections: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -43,6 +50,12 @@ class Settings(BaseSettings):
             raise ValueError("TRELLIS_MASTER_KEY must be 32 bytes, base64-encoded")
         if self.environment == "production" and self.master_key.get_secret_value() == DEVELOPMENT_MASTER_KEY:
             raise ValueError("the development master key may not be used in production")
+        if not self.jwt_secret.get_secret_value() and self.environment != "production":
+            self.jwt_secret = SecretStr(DEVELOPMENT_JWT_SECRET)
+        if self.environment == "production" and self.jwt_jwks_url is None:
+            secret = self.jwt_secret.get_secret_value()
+            if secret == DEVELOPMENT_JWT_SECRET or len(secret) < 32:
+                raise ValueError("production needs TRELLIS_JWT_SECRET (32+ characters) or TRELLIS_JWT_JWKS_URL")
         if self.database_url is not None:
             url = urlparse(self.database_url.get_secret_value())
             if url.scheme not in ("postgres", "postgresql"):

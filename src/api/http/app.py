@@ -1,0 +1,76 @@
+"""The FastAPI app: composed once, with its state built in the lifespan.
+
+`create_app(settings)` builds the `Trellis` application, the read models and (for the
+embedded default) a projection runner in a background thread, and closes them on
+shutdown. Tests pass their own `trellis` / `read_models`, or override dependencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api.http import problems
+from api.http.auth import Authenticator
+from api.http.dashboard import router as dashboard_router
+from api.http.idempotency_store import idempotency_store_for
+from api.http.middleware import RequestIdMiddleware
+from api.http.policy import authorise, unruled_routes
+from api.http.readside import ReadSide
+from api.http.routers import (
+    audit, cases, line_manager, meta, mentors, partnerships, programmes, retention, statistics,
+)
+from api.settings import Settings
+
+ROUTERS = (meta, programmes, mentors, cases, partnerships, line_manager, statistics, audit, retention)
+DESCRIPTION = """Trellis runs formal mentoring and coaching programmes. Every action is an immutable
+event; every read is a projection of those events.
+
+**Sign in** with a bearer JWT (`sub` = your person id, `roles` = your roles). **Errors** are
+`application/problem+json` (RFC 9457). **Commands** are POSTs and accept an `Idempotency-Key`.
+Read models follow the commands within moments: a command's answer carries the event log
+`position` it reached."""
+
+
+def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = None,
+               demo_sign_in: list[dict[str, str]] | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with ReadSide.open(settings, trellis=trellis, read_models=read_models) as side:
+            app.state.trellis = side.trellis
+            app.state.read_models = side.read_models
+            app.state.runner = side.runner
+            app.state.idempotency = idempotency_store_for(side.trellis.factory)
+            app.state.authenticator = Authenticator.from_settings(settings)
+            app.state.settings = settings
+            app.state.demo_sign_in = demo_sign_in
+            yield
+
+    app = FastAPI(
+        title="Trellis", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+        dependencies=[Depends(authorise)],
+    )
+    problems.install(app)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    app.include_router(dashboard_router)
+    app.add_middleware(RequestIdMiddleware)
+    missing = unruled_routes(app)
+    if missing:
+        raise RuntimeError(f"routes without an authorisation rule: {', '.join(missing)}")
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+            problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        app.openapi_schema = schema
+    return app.openapi_schema

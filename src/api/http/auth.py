@@ -1,0 +1,85 @@
+"""Bearer tokens: verified by PyJWT against a shared secret (HS256) or an issuer's JWKS (RS256).
+
+Claims: `sub` is the person's id, `roles` the list of their roles. A token naming
+several roles acts in the one chosen by the `X-Trellis-Role` header (default: the first).
+No cryptography is written here: PyJWT does the verifying.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from api.settings import Settings
+from domain import Actor, Role
+
+HS_ALGORITHMS = ["HS256"]
+JWKS_ALGORITHMS = ["RS256"]
+TOKEN_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+
+
+class Unauthenticated(Exception):
+    """No token, or one that does not verify. The message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Authenticator:
+    settings: Settings
+    jwks: jwt.PyJWKClient | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Authenticator:
+        jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
+        return cls(settings, jwks)
+
+    def actor(self, authorization: str | None, chosen_role: str | None = None) -> Actor:
+        claims = self.claims(_bearer(authorization))
+        roles = claims.get("roles")
+        if not isinstance(roles, list) or not roles:
+            raise Unauthenticated("the token names no roles")
+        role = chosen_role or roles[0]
+        if role not in roles or role not in TOKEN_ROLES:
+            raise Unauthenticated("the token does not grant that role")
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject.strip() or len(subject) > 200:
+            raise Unauthenticated("the token names no subject")
+        return Actor(subject, Role(role))
+
+    def claims(self, token: str) -> dict:
+        options = {"require": ["sub", "exp"]}
+        kwargs = {"audience": self.settings.jwt_audience, "issuer": self.settings.jwt_issuer, "options": options}
+        try:
+            if self.jwks is not None:
+                key = self.jwks.get_signing_key_from_jwt(token).key
+                return jwt.decode(token, key, algorithms=JWKS_ALGORITHMS, **kwargs)
+            secret = self.settings.jwt_secret.get_secret_value()
+            return jwt.decode(token, secret, algorithms=HS_ALGORITHMS, **kwargs)
+        except jwt.PyJWKClientError:
+            raise Unauthenticated("the token's signing key is not known") from None
+        except jwt.PyJWTError:
+            raise Unauthenticated("the token is invalid or has expired") from None
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization:
+        raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+def issue_token(settings: Settings, subject: str, roles: list[str], hours: float = 12.0) -> str:
+    """A development token signed with the shared secret (`trellis token`)."""
+    for role in roles:
+        if role not in TOKEN_ROLES:
+            raise ValueError(f"unknown role {role!r}")
+    now = int(time.time())
+    claims = {"sub": subject, "roles": list(roles), "iat": now, "exp": now + int(hours * 3600)}
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=HS_ALGORITHMS[0])

@@ -1,0 +1,34 @@
+// Every JSON API path the dashboard uses, in one place.
+
+import { get, post } from "./http.js";
+
+const q = (params) => {
+  const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+};
+
+export const api = {
+  me: () => get("/me"),
+  demoSignIn: () => get("/dev/demo-sign-in"),
+  programmes: () => get("/programmes"),
+  programme: (programmeId) => get(`/programmes/${programmeId}`),
+  pipeline: (programmeId) => get(`/programmes/${programmeId}/pipeline`),
+  cases: (programmeId, stage) => get(`/cases${q({ programme_id: programmeId, stage })}`),
+  case: (caseId) => get(`/cases/${caseId}`),
+  caseTimeline: (caseId) => get(`/cases/${caseId}/timeline`),
+  partnership: (partnershipId) => get(`/partnerships/${partnershipId}`),
+  mentors: (programmeId) => get(`/mentors/capacity${q({ programme_id: programmeId })}`),
+  statistics: (programmeId, period) => get(`/statistics${q({ programme_id: programmeId, period })}`),
+
+  proposeMatch: (caseId, mentorId, reasons) => post(`/cases/${caseId}/match-proposal`, { mentor_id: mentorId, reasons }),
+  recordDiscoveryCall: (caseId, heldOn) => post(`/cases/${caseId}/discovery-call`, { held_on: heldOn }),
+  confirmMatch: (caseId) => post(`/cases/${caseId}/confirm-match`),
+  requestRematch: (caseId, reason) => post(`/cases/${caseId}/rematch`, { reason }),
+  withdraw: (caseId, reason) => post(`/cases/${caseId}/withdraw`, { reason }),
+  sign: (partnershipId, party) => post(`/partnerships/${partnershipId}/signatures`, { party }),
+  grantExtension: (partnershipId) => post(`/partnerships/${partnershipId}/extension-grant`),
+  declineExtension: (partnershipId) => post(`/partnerships/${partnershipId}/extension-decline`),
+  end: (partnershipId, reason) => post(`/partnerships/${partnershipId}/end`, { reason }),
+  requestFeedback: (partnershipId) => post(`/partnerships/${partnershipId}/feedback-request`),
+};

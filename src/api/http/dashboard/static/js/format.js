@@ -1,0 +1,64 @@
+// Words for values: stages, actions, ages and dates, always as text.
+
+const WORDS = {
+  awaiting_line_manager: "Awaiting line manager",
+  awaiting_matching_request: "Awaiting matching request",
+  awaiting_match: "Awaiting a match",
+  match_proposed: "Match proposed",
+  discovery_call_held: "Discovery call held",
+  matched: "Matched, awaiting signatures",
+  awaiting_signatures: "Awaiting signatures",
+  active: "Active partnership",
+  ended: "Ended",
+  closed: "Closed",
+  declined: "Declined",
+  withdrawn: "Withdrawn",
+  partnership_ended: "Partnership ended",
+  completed: "Completed",
+  rematched: "Rematched",
+  not_extended: "Not extended",
+  other: "Other",
+  in_pool: "In the pool",
+  interested: "Interested",
+  trained: "Trained",
+  paused: "Paused",
+  left: "Left the pool",
+};
+
+export function words(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  const text = String(value);
+  return WORDS[text] || text.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+}
+
+export function age(since, now = Date.now()) {
+  if (!since) return "—";
+  const days = Math.floor((now - new Date(since).getTime()) / 86400000);
+  if (Number.isNaN(days)) return "—";
+  if (days <= 0) return "today";
+  if (days === 1) return "1 day";
+  if (days < 60) return `${days} days`;
+  return `${Math.round(days / 30)} months`;
+}
+
+export function ageInDays(value) {
+  if (value === null || value === undefined) return "—";
+  const days = Math.floor(Number(value));
+  if (days <= 0) return "today";
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+export function when(timestamp) {
+  if (!timestamp) return "—";
+  const d = new Date(timestamp);
+  if (Number.isNaN(d.getTime())) return String(timestamp);
+  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function shortId(id) {
+  return String(id || "").slice(0, 8);
+}

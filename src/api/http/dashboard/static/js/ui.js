@@ -1,0 +1,66 @@
+// The message areas and the one way an action runs: problems are shown, successes announced.
+
+import { Problem } from "./http.js";
+import { signOut } from "./session.js";
+
+const problemBox = document.getElementById("problem");
+const statusBox = document.getElementById("status");
+
+export function showProblem(error) {
+  const message = error instanceof Problem || error instanceof Error ? error.message : String(error);
+  problemBox.replaceChildren(message);
+  if (error instanceof Problem && error.errors.length) {
+    const list = document.createElement("ul");
+    for (const item of error.errors) {
+      const li = document.createElement("li");
+      const where = Array.isArray(item.loc) ? item.loc.filter((p) => p !== "body").join(".") : item.field || item.pointer || "";
+      li.textContent = where ? `${where}: ${item.msg || item.detail || item.message || ""}` : item.msg || item.detail || JSON.stringify(item);
+      list.append(li);
+    }
+    problemBox.append(list);
+  }
+  problemBox.hidden = false;
+  problemBox.focus();
+  if (error instanceof Problem && error.status === 401) {
+    signOut();
+    location.hash = "#/signin";
+  }
+}
+
+export function clearMessages() {
+  problemBox.hidden = true;
+  problemBox.replaceChildren();
+  statusBox.textContent = "";
+}
+
+export function announce(message) {
+  statusBox.textContent = message;
+}
+
+// Runs an action from a button or form: disables the control, shows a problem or a confirmation.
+export async function act(control, label, work) {
+  clearMessages();
+  control.disabled = true;
+  try {
+    await work();
+    announce(label);
+    await rerender();
+    return true;
+  } catch (error) {
+    showProblem(error);
+    return false;
+  } finally {
+    control.disabled = false;
+  }
+}
+
+let rerender = async () => {};
+
+// The shell registers how to redraw the page after an action succeeds.
+export function onChange(callback) {
+  rerender = callback;
+}
+
+export function refresh() {
+  return rerender();
+}

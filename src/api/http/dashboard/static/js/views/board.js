@@ -1,0 +1,61 @@
+// The pipeline board: how many cases are at each stage, and the queues waiting on someone.
+
+import { h, table } from "../dom.js";
+import { api } from "../endpoints.js";
+import { ageInDays, words, when } from "../format.js";
+import { currentProgramme, picker } from "../programme.js";
+import { refresh } from "../ui.js";
+
+const QUEUES = [
+  ["eois_awaiting_line_manager", "Expressions of interest awaiting the line manager"],
+  ["awaiting_match", "Waiting for a match"],
+  ["proposals_awaiting_outcome", "Proposed matches awaiting the discovery call or confirmation"],
+  ["agreements_awaiting_signature", "Agreements awaiting signatures"],
+  ["extensions_pending", "Extension requests to decide"],
+  ["awaiting_feedback", "Ended partnerships awaiting feedback"],
+  ["stale_partnerships", "Active partnerships with no recent session"],
+];
+
+function stageCards(counts) {
+  return h("ul", { class: "cards", "aria-label": "Cases by stage" },
+    Object.entries(counts).map(([stage, n]) => h("li", { class: "card", dataset: { stage } },
+      h("span", { class: "count" }, String(n)),
+      h("span", { class: "label" }, words(stage)))));
+}
+
+function queueTable(title, items, names) {
+  const columns = [
+    { label: "Case", cell: (i) => h("a", { href: `#/cases/${i.case_id}` }, names.get(i.case_id) || `Case ${String(i.case_id).slice(0, 8)}`) },
+    { label: "Waiting", cell: (i) => ageInDays(i.age_days) },
+    { label: "Since", cell: (i) => when(i.since) },
+    { label: "Priority", cell: (i) => (i.priority ? h("span", { class: "tag warn" }, "Priority") : "—") },
+  ];
+  return h("section", { "data-queue": title },
+    h("h3", {}, `${title} (${items.length})`),
+    table(title, columns, items, { empty: "none waiting." }));
+}
+
+export async function render() {
+  const programme = await currentProgramme();
+  if (!programme.id) {
+    return h("div", {}, h("h1", {}, "Pipeline board"), h("p", {}, "There is no programme yet."));
+  }
+  const [pipeline, cases] = await Promise.all([api.pipeline(programme.id), api.cases(programme.id)]);
+  const { stage_counts: counts, queues } = pipeline;
+  const names = new Map(cases.map((c) => [c.case_id, c.mentee_name || `Mentee ${c.mentee_id}`]));
+  const caseColumns = [
+    { label: "Mentee", cell: (c) => h("a", { href: `#/cases/${c.case_id}` }, names.get(c.case_id)) },
+    { label: "Stage", cell: (c) => words(c.stage === "closed" ? c.closed_reason || c.stage : c.stage) },
+    { label: "Mentor", cell: (c) => c.mentor_name || "—" },
+    { label: "Since", cell: (c) => when(c.stage_since || c.submitted_at) },
+  ];
+  return h("div", {},
+    h("h1", {}, `Pipeline board: ${programme.chosen.name || "programme"}`),
+    picker(programme, refresh),
+    h("h2", {}, "Cases by stage"),
+    stageCards(counts),
+    h("h2", {}, "Action queues"),
+    QUEUES.map(([key, title]) => queueTable(title, queues[key] || [], names)),
+    h("h2", {}, "All cases"),
+    table("All cases", caseColumns, cases, { empty: "no cases yet." }));
+}

@@ -1,0 +1,58 @@
+"""Dependencies as `Annotated` aliases. Each reads what the lifespan built once.
+
+Tests override `get_trellis`, `get_read_models` or `get_actor` through
+`app.dependency_overrides`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.application import Trellis
+from api.http.auth import Authenticator, Unauthenticated
+from domain import Actor
+
+bearer = HTTPBearer(
+    auto_error=False, scheme_name="bearer", bearerFormat="JWT",
+    description="A JWT whose `sub` is the person's id and `roles` lists their roles.",
+)
+
+
+def get_trellis(request: Request) -> Trellis:
+    return request.app.state.trellis
+
+
+def get_read_models(request: Request) -> Any:
+    return request.app.state.read_models
+
+
+def get_authenticator(request: Request) -> Authenticator:
+    return request.app.state.authenticator
+
+
+def get_optional_actor(
+    authenticator: Annotated[Authenticator, Depends(get_authenticator)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    role: Annotated[str | None, Header(
+        alias="X-Trellis-Role", max_length=40,
+        description="For a token with several roles: the one to act in (default: the first).",
+    )] = None,
+) -> Actor | None:
+    """The signed-in actor; None with no token (public routes); 401 for a bad token."""
+    if credentials is None:
+        return None
+    return authenticator.actor(f"Bearer {credentials.credentials}", role)
+
+
+def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Actor:
+    if actor is None:
+        raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
+    return actor
+
+
+TrellisDep = Annotated[Trellis, Depends(get_trellis)]
+ReadModelsDep = Annotated[Any, Depends(get_read_models)]
+CurrentActor = Annotated[Actor, Depends(get_actor)]

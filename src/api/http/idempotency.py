@@ -1,0 +1,96 @@
+"""`Idempotency-Key` on POST commands: a retry returns the first result and records nothing new.
+
+Command routers use `CommandRoute`. A key is scoped to the actor who sent it; the
+request's fingerprint (method, path, query, body) must match the first use, or the
+retry is refused as a problem (422). Refused commands release their key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Header, Request, Response
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from api.http.auth import Unauthenticated
+from api.http.problems import IdempotencyKeyReused
+from domain.errors import Conflict, Invalid
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+MAX_KEY = 200
+
+
+def idempotency_key(
+    key: Annotated[str | None, Header(
+        alias=HEADER, max_length=MAX_KEY,
+        description="Any unique string (a UUID is ideal). A retry with the same key returns the first "
+                    "result and records nothing new; the same key with a different request is refused.",
+    )] = None,
+) -> str | None:
+    """Declares the header in the OpenAPI schema; `CommandRoute` does the work."""
+    return key
+
+
+class CommandRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def idempotent(request: Request) -> Response:
+            key = request.headers.get(HEADER)
+            actor = _actor_id(request)
+            if key is None or actor is None or request.method != "POST":
+                return await handler(request)
+            _check(key)
+            store = request.app.state.idempotency
+            fingerprint = await _fingerprint(request)
+            first = await run_in_threadpool(store.claim, actor, key, fingerprint)
+            if first is not None:
+                return _replay(first, fingerprint)
+            try:
+                response = await handler(request)
+            except BaseException:
+                await run_in_threadpool(store.release, actor, key)
+                raise
+            if response.status_code < 400:
+                await run_in_threadpool(store.complete, actor, key, response.status_code, bytes(response.body))
+            else:
+                await run_in_threadpool(store.release, actor, key)
+            return response
+
+        return idempotent
+
+
+def _actor_id(request: Request) -> str | None:
+    try:
+        actor = request.app.state.authenticator.actor(
+            request.headers.get("authorization"), request.headers.get("x-trellis-role")
+        )
+    except Unauthenticated:
+        return None  # the route itself answers 401
+    return f"{actor.role.value}:{actor.id}"
+
+
+def _check(key: str) -> None:
+    if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
+        raise Invalid(f"{HEADER} must be 1 to {MAX_KEY} printable characters")
+
+
+async def _fingerprint(request: Request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.url.path, request.url.query):
+        digest.update(part.encode() + b"\0")
+    digest.update(await request.body())
+    return digest.hexdigest()
+
+
+def _replay(first: Any, fingerprint: str) -> Response:
+    if first.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(f"this {HEADER} was first used for a different request")
+    if first.status is None:
+        raise Conflict(f"the first request with this {HEADER} is still being handled")
+    return Response(first.body, status_code=first.status, media_type="application/json",
+                    headers={REPLAYED: "true"})

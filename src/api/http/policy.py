@@ -1,0 +1,68 @@
+"""Who may call which route: the one policy table, enforced by one app-wide dependency.
+
+A rule maps each permitted role to a scope: `ANY` object, `OWN` (the case, partnership
+or mentor named in the path is the actor's own) or `SELF` (the body names the actor as
+its subject). A role not in the rule is refused (403). A route with no rule is refused
+at start-up (`unruled_routes`) and, should one slip through, at request time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
+
+from api.http.deps import TrellisDep, get_actor, get_optional_actor
+from api.http.ownership import owns, subject_named
+from api.http.problems import Forbidden
+from api.http.rules import POLICY, Rule, Scope
+from domain import Actor
+
+__all__ = ["POLICY", "Rule", "authorise", "route_key", "unruled_routes"]
+
+
+async def json_body(request: Request) -> Any:
+    """The request's JSON body, for `SELF` rules; None when absent or malformed."""
+    raw = await request.body()
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def route_key(route: APIRoute, method: str | None = None) -> str:
+    return f"{method or sorted(route.methods)[0]} {route.path_format}"
+
+
+def authorise(
+    request: Request,
+    trellis: TrellisDep,
+    actor: Annotated[Actor | None, Depends(get_optional_actor)],
+    body: Annotated[Any, Depends(json_body)],
+) -> None:
+    route = request.scope.get("route")
+    rule = POLICY.get(route_key(route, request.method)) if isinstance(route, APIRoute) else None
+    if rule is None:
+        raise Forbidden("this route has no authorisation rule")
+    if rule.public:
+        return
+    actor = get_actor(actor)
+    scope = rule.grants.get(actor.role)
+    if scope is None:
+        raise Forbidden(f"the {actor.role.value} role may not do this")
+    if scope is Scope.OWN and not owns(trellis, actor, request.path_params):
+        raise Forbidden(f"this is not the {actor.role.value}'s own")
+    if scope is Scope.SELF and not subject_named(actor, body, rule.subject_field):
+        raise Forbidden(f"a {actor.role.value} may do this only for themselves")
+
+
+def unruled_routes(app: FastAPI) -> list[str]:
+    """Routes with no rule in the policy table (must be none)."""
+    return [
+        route_key(route, method)
+        for route in app.routes if isinstance(route, APIRoute)
+        for method in sorted(route.methods)
+        if f"{method} {route.path_format}" not in POLICY
+    ]

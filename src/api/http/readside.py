@@ -1,0 +1,50 @@
+"""What the app reads from and writes to, opened once in the lifespan and closed after it.
+
+The embedded default (SQLite, `run_projections` on) follows the event store with a
+projection runner in a background thread. With separate projection workers
+(`trellis serve --no-projections`) the API only reads the read models they keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from api.application import Trellis
+from api.bootstrap import build_app
+from api.logging import get_logger
+from api.settings import Settings
+from projections.queries import ReadModels
+from projections.runner import Runner
+from projections.store import Store
+
+log = get_logger("trellis.http")
+
+
+@dataclass
+class ReadSide:
+    trellis: Trellis
+    read_models: Any
+    runner: Runner | None
+
+    @classmethod
+    @contextmanager
+    def open(cls, settings: Settings, *, trellis: Trellis | None = None, read_models: Any = None) -> Iterator[ReadSide]:
+        owned = trellis is None
+        trellis = trellis if trellis is not None else build_app(settings)
+        runner = None
+        try:
+            if read_models is None:
+                read_models = ReadModels(Store.of(trellis.recorder))
+                if settings.run_projections:
+                    runner = Runner.for_app(trellis).start_in_thread()
+            log.info("api_started", persistence=settings.persistence, projections_in_process=runner is not None)
+            yield cls(trellis, read_models, runner)
+        finally:
+            if runner is not None:
+                runner.stop()
+            if owned:
+                trellis.close()
+            log.info("api_stopped")

@@ -1,0 +1,114 @@
+"""A mentee's case, from expression of interest to a confirmed match."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from api.http import views
+from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.idempotency import CommandRoute
+from api.http.problems import COMMON, responses
+from api.http.results import command, created, done
+from api.http.schemas.cases import (
+    CaseCreate, CaseDetail, CaseView, DiscoveryCall, EOIApproval, EOIDecline, ExploratoryConversation,
+    MatchingRequest, MatchProposal, RematchRequest, TimelineEntry, Withdrawal,
+)
+from api.http.schemas.common import Created, Done
+from domain import Stage
+
+router = APIRouter(prefix="/cases", tags=["cases"], route_class=CommandRoute, responses=COMMON)
+StageName = Literal[tuple(s.value for s in Stage)]  # type: ignore[valid-type]
+
+
+@router.get("", summary="List a programme's cases", description="For administrators and auditors.")
+def list_cases(
+    programme_id: UUID, read_models: ReadModelsDep, stage: Annotated[StageName | None, Query()] = None
+) -> list[CaseDetail]:
+    return [views.shape(CaseDetail, c) for c in read_models.cases(programme_id, stage=stage)]
+
+
+@router.get("/{case_id}", summary="Read a case", responses=responses(404), description=(
+    "Shaped for the reader: administrators and auditors see the case in full (never content); the "
+    "line manager sees status, dates and the mentor's name; the mentee and the mentor see their own case."))
+def read_case(case_id: UUID, read_models: ReadModelsDep, actor: CurrentActor) -> CaseView:
+    return views.case_for(read_models, actor, case_id)
+
+
+@router.get("/{case_id}/timeline", summary="A case's history", responses=responses(404),
+            description="Who did what and when, for the case and its current partnership; no content.")
+def case_timeline(
+    case_id: UUID, read_models: ReadModelsDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200, after: Annotated[int, Query(ge=0)] = 0,
+) -> list[TimelineEntry]:
+    return views.timeline(read_models, case_id, limit, after)
+
+
+@router.post("", status_code=201, **command("Submit an expression of interest",
+             "By the mentee for themselves, or by an administrator on their behalf."))
+def submit_eoi(body: CaseCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
+    case_id = trellis.submit_eoi(body.programme_id, body.mentee_id, body.details.details(), body.statement,
+                                 actor, line_manager_id=body.line_manager_id)
+    return created(trellis, case_id)
+
+
+@router.post("/{case_id}/approve", **command("Approve the expression of interest", "By the mentee's line manager."))
+def approve_eoi(case_id: UUID, body: EOIApproval, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.approve_eoi(case_id, actor, priority=body.priority)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/decline", **command("Decline the expression of interest", "Closes the case."))
+def decline_eoi(case_id: UUID, body: EOIDecline, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.decline_eoi(case_id, actor, reason=body.reason)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/matching-request", **command("Submit the matching request",
+             "Ranked preferred mentors and goals; special-category answers only with consent."))
+def submit_matching_request(case_id: UUID, body: MatchingRequest, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    special = body.special.answers() if body.special else None
+    trellis.submit_matching_request(case_id, body.preferences, body.goals, actor, special=special, consent=body.consent)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/exploratory-conversations", **command("Record an exploratory conversation",
+             "A no-obligation conversation with a mentor, where the programme allows them."))
+def record_exploratory_conversation(
+    case_id: UUID, body: ExploratoryConversation, trellis: TrellisDep, actor: CurrentActor
+) -> Done:
+    trellis.record_exploratory_conversation(case_id, body.mentor_id, body.held_on, actor)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/match-proposal", **command("Propose a match", "Holds a slot of the mentor's capacity."))
+def propose_match(case_id: UUID, body: MatchProposal, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.propose_match(case_id, body.mentor_id, body.reasons, actor)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/discovery-call", **command("Record the discovery call"))
+def record_discovery_call(case_id: UUID, body: DiscoveryCall, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.record_discovery_call(case_id, body.held_on, actor)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/confirm-match", status_code=201, **command("Confirm the match",
+             "Forms the partnership; `id` in the answer is the partnership's."))
+def confirm_match(case_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Created:
+    return created(trellis, trellis.confirm_match(case_id, actor))
+
+
+@router.post("/{case_id}/rematch", **command("Request a rematch",
+             "No blame: the mentor's capacity is released and the case returns to matching."))
+def request_rematch(case_id: UUID, body: RematchRequest, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.request_rematch(case_id, actor, reason=body.reason)
+    return done(trellis, case_id)
+
+
+@router.post("/{case_id}/withdraw", **command("Withdraw the case", "Ends the case at any stage."))
+def withdraw_case(case_id: UUID, body: Withdrawal, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.withdraw_case(case_id, actor, reason=body.reason)
+    return done(trellis, case_id)

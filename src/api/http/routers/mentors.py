@@ -1,0 +1,86 @@
+"""Mentors: interest, training, the pool and capacity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from api.http import views
+from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.idempotency import CommandRoute
+from api.http.problems import COMMON, responses
+from api.http.results import command, created, done
+from api.http.schemas.common import Created, Done
+from api.http.schemas.mentors import (
+    CapacityChange, DirectoryEntryPublic, MentorCapacityPublic, MentorCreate, PoolJoin, TrainingCompletion,
+)
+
+router = APIRouter(prefix="/mentors", tags=["mentors"], route_class=CommandRoute, responses=COMMON)
+Filter = Annotated[str | None, Query(max_length=60)]
+
+
+@router.get("", summary="The mentor directory", description="Mentors in the pool and their public profiles.")
+def directory(
+    programme_id: UUID, read_models: ReadModelsDep, sector: Filter = None, region: Filter = None,
+    expertise: Filter = None, available_only: bool = False,
+) -> list[DirectoryEntryPublic]:
+    return views.directory(read_models, programme_id, sector=sector, region=region, expertise=expertise,
+                           available_only=available_only)
+
+
+@router.get("/capacity", summary="The mentor capacity table", description="Capacity, held, confirmed and free.")
+def capacity_table(programme_id: UUID, read_models: ReadModelsDep) -> list[MentorCapacityPublic]:
+    return [views.shape(MentorCapacityPublic, row) for row in read_models.mentor_capacity(programme_id)]
+
+
+@router.get("/{mentor_id}", summary="Read a mentor's capacity", responses=responses(404))
+def read_mentor(mentor_id: UUID, trellis: TrellisDep, read_models: ReadModelsDep) -> MentorCapacityPublic:
+    return views.mentor_capacity(trellis, read_models, mentor_id)
+
+
+@router.post("", status_code=201, **command("Express interest in mentoring",
+             "By the person themselves or by an administrator. One mentor record per person per programme."))
+def express_interest(body: MentorCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
+    mentor_id = trellis.express_mentor_interest(body.programme_id, body.person_id, body.details.details(), actor)
+    return created(trellis, mentor_id)
+
+
+@router.post("/{mentor_id}/training", **command("Record completed training"))
+def complete_training(mentor_id: UUID, body: TrainingCompletion, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.complete_mentor_training(mentor_id, body.completed_on, actor)
+    return done(trellis, mentor_id)
+
+
+@router.post("/{mentor_id}/join-pool", **command("Join the pool",
+             "Publishes the directory profile and sets the capacity."))
+def join_pool(mentor_id: UUID, body: PoolJoin, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    special = body.special.answers() if body.special else None
+    trellis.join_pool(mentor_id, body.capacity, body.profile.model_dump(), actor, special=special, consent=body.consent)
+    return done(trellis, mentor_id)
+
+
+@router.post("/{mentor_id}/capacity", **command("Change capacity",
+             "Never below the places already held or confirmed."))
+def change_capacity(mentor_id: UUID, body: CapacityChange, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.change_mentor_capacity(mentor_id, body.capacity, actor)
+    return done(trellis, mentor_id)
+
+
+@router.post("/{mentor_id}/pause", **command("Pause", "No new proposals while paused."))
+def pause(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.pause_mentor(mentor_id, actor)
+    return done(trellis, mentor_id)
+
+
+@router.post("/{mentor_id}/resume", **command("Resume"))
+def resume(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.resume_mentor(mentor_id, actor)
+    return done(trellis, mentor_id)
+
+
+@router.post("/{mentor_id}/leave", **command("Leave the pool", "Only with no open proposals or partnerships."))
+def leave_pool(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.leave_pool(mentor_id, actor)
+    return done(trellis, mentor_id)

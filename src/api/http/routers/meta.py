@@ -1,0 +1,32 @@
+"""Health, the caller's identity, and (under `trellis demo` only) the demo's sign-in tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+
+from api.http.deps import CurrentActor, bearer, get_authenticator
+from api.http.problems import COMMON
+from api.http.schemas.oversight import DemoSignIn, Health, Me
+
+router = APIRouter(tags=["meta"], responses=COMMON)
+
+
+@router.get("/health", summary="Is the service up?")
+def health() -> Health:
+    return Health(status="ok")
+
+
+@router.get("/me", summary="Who am I?", description="The caller's id, the role acted in and every role granted.")
+def me(actor: CurrentActor, credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)],
+       authenticator: Annotated[object, Depends(get_authenticator)]) -> Me:
+    roles = authenticator.claims(credentials.credentials).get("roles", [])
+    return Me(id=actor.id, role=actor.role.value, roles=[str(r) for r in roles])
+
+
+@router.get("/dev/demo-sign-in", summary="The demo's sign-in tokens (development only)",
+            description="Empty unless the server was started by `trellis demo`.")
+def demo_sign_in(request: Request) -> list[DemoSignIn]:
+    return [DemoSignIn(**entry) for entry in (request.app.state.demo_sign_in or [])]

@@ -1,0 +1,95 @@
+"""Partnerships: agreement, confidential sessions, review, extension, end and feedback."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from api.http import views
+from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.idempotency import CommandRoute
+from api.http.problems import COMMON, responses
+from api.http.results import command, done
+from api.http.schemas.common import Done
+from api.http.schemas.partnerships import (
+    ExtensionRequest, FeedbackCreate, PartnershipDetail, PartnershipEnd, ProgressReview, SessionCreate,
+    SessionRecordPublic, Signature,
+)
+
+router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=CommandRoute, responses=COMMON)
+
+
+@router.get("/mine", summary="My partnerships", description="The mentee's or mentor's own, in a programme.")
+def my_partnerships(programme_id: UUID, read_models: ReadModelsDep, actor: CurrentActor) -> list[PartnershipDetail]:
+    return views.my_partnerships(read_models, actor, programme_id)
+
+
+@router.get("/{partnership_id}", summary="Read a partnership", responses=responses(404),
+            description="Status, dates, signatures and counts; never session content.")
+def read_partnership(partnership_id: UUID, read_models: ReadModelsDep) -> PartnershipDetail:
+    return views.shape(PartnershipDetail, read_models.partnership_summary(partnership_id))
+
+
+@router.get("/{partnership_id}/sessions", summary="The pair's session records", responses=responses(404),
+            description="Confidential: the mentee and the mentor of this partnership alone may read them.")
+def session_records(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> list[SessionRecordPublic]:
+    return views.session_records(trellis, actor, partnership_id)
+
+
+@router.post("/{partnership_id}/signatures", **command("Sign the agreement",
+             "Each party signs for themselves, or an administrator records it; both signatures start it."))
+def sign_agreement(partnership_id: UUID, body: Signature, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.sign_agreement(partnership_id, body.party, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/sessions", status_code=201, **command("Record a session",
+             "By the mentee or mentor. Notes and actions are confidential to the pair."))
+def record_session(partnership_id: UUID, body: SessionCreate, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.record_session(partnership_id, body.held_on, body.minutes, body.medium, body.notes, body.actions, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/review", **command("Review progress", "The review's notes are confidential."))
+def review_progress(partnership_id: UUID, body: ProgressReview, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.review_progress(partnership_id, body.outcome, body.notes, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/extension-request", **command("Request an extension"))
+def request_extension(partnership_id: UUID, body: ExtensionRequest, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.request_extension(partnership_id, body.months, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/extension-grant", **command("Grant the extension",
+             "Weighed against the mentor's free capacity and the cases waiting for a match."))
+def grant_extension(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.grant_extension(partnership_id, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/extension-decline", **command("Decline the extension"))
+def decline_extension(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.decline_extension(partnership_id, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/end", **command("End the partnership", "Closes the case and frees the slot."))
+def end_partnership(partnership_id: UUID, body: PartnershipEnd, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.end_partnership(partnership_id, body.reason, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/feedback-request", **command("Send the feedback forms"))
+def request_feedback(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.request_feedback(partnership_id, actor)
+    return done(trellis, partnership_id)
+
+
+@router.post("/{partnership_id}/feedback", status_code=201, **command("Give feedback",
+             "By the mentee or mentor, once asked. Used only for anonymous QA statistics."))
+def submit_feedback(partnership_id: UUID, body: FeedbackCreate, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    trellis.submit_feedback(partnership_id, body.rating, body.comments, actor)
+    return done(trellis, partnership_id)

@@ -1,0 +1,53 @@
+"""Programmes: their configuration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from api.http import history, views
+from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.idempotency import CommandRoute
+from api.http.problems import COMMON, responses
+from api.http.results import command, created, done
+from api.http.schemas.common import Created, Done
+from api.http.schemas.programmes import (
+    PipelinePublic, ProgrammeCreate, ProgrammePublic, ProgrammeReconfigure,
+)
+
+router = APIRouter(prefix="/programmes", tags=["programmes"], route_class=CommandRoute, responses=COMMON)
+
+
+@router.get("", summary="List programmes")
+def list_programmes(trellis: TrellisDep) -> list[ProgrammePublic]:
+    return history.programmes(trellis)
+
+
+@router.get("/{programme_id}", summary="Read a programme's configuration", responses=responses(404))
+def read_programme(programme_id: UUID, trellis: TrellisDep) -> ProgrammePublic:
+    return history.programme(trellis, programme_id)
+
+
+@router.get("/{programme_id}/pipeline", summary="The pipeline board",
+            description="Cases at each stage, and the action queues with how long each item has waited.")
+def pipeline(
+    programme_id: UUID, read_models: ReadModelsDep,
+    stale_after_days: Annotated[int, Query(ge=1, le=365)] = 30,
+) -> PipelinePublic:
+    return views.pipeline(read_models, programme_id, stale_after_days)
+
+
+@router.post("", status_code=201, **command("Register a programme",
+             "Its id follows from its name, so registering the same name twice is a conflict."))
+def register_programme(body: ProgrammeCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
+    return created(trellis, trellis.register_programme(body.settings(), actor))
+
+
+@router.post("/{programme_id}/reconfigure", **command("Reconfigure a programme"))
+def reconfigure_programme(
+    programme_id: UUID, body: ProgrammeReconfigure, trellis: TrellisDep, actor: CurrentActor
+) -> Done:
+    trellis.reconfigure_programme(programme_id, body.settings(), actor)
+    return done(trellis, programme_id)

@@ -1,0 +1,115 @@
+"""The policy table: every route of the app → who may call it, and on what.
+
+ANY: any object. OWN: the case, partnership or mentor named in the path is the actor's
+(a line manager's report, the mentee's own case, the mentor proposed or matched to it,
+the pair of a partnership, the mentor themselves). SELF: the body's `subject` field
+names the actor. Roles left out are refused. Keep this table the only place that says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from domain import Role
+
+
+class Scope(Enum):
+    ANY = "any"
+    OWN = "own"
+    SELF = "self"
+
+
+@dataclass(frozen=True)
+class Rule:
+    grants: Mapping[Role, Scope] = field(default_factory=dict)
+    public: bool = False
+    subject_field: str | None = None
+
+
+ANY, OWN, SELF = Scope.ANY, Scope.OWN, Scope.SELF
+ADMIN, LM, MENTOR, MENTEE, AUDITOR, DPO = (
+    Role.ADMINISTRATOR, Role.LINE_MANAGER, Role.MENTOR, Role.MENTEE, Role.AUDITOR, Role.DPO,
+)
+PUBLIC = Rule(public=True)
+EVERYONE = Rule({role: ANY for role in (ADMIN, LM, MENTOR, MENTEE, AUDITOR, DPO)})
+
+
+def allow(grants: Mapping[Role, Scope], subject: str | None = None) -> Rule:
+    return Rule(dict(grants), subject_field=subject)
+
+
+ADMIN_ONLY = allow({ADMIN: ANY})
+OVERSIGHT = allow({ADMIN: ANY, AUDITOR: ANY})
+MENTOR_SELF_SERVICE = allow({ADMIN: ANY, MENTOR: OWN})
+MENTEE_SELF_SERVICE = allow({ADMIN: ANY, MENTEE: OWN})
+PARTY_OR_ADMIN = allow({ADMIN: ANY, MENTEE: OWN, MENTOR: OWN})
+PAIR_ONLY = allow({MENTEE: OWN, MENTOR: OWN})
+
+POLICY: dict[str, Rule] = {
+    # public: health, the dashboard's static files, the demo's sign-in list
+    "GET /health": PUBLIC,
+    "GET /": PUBLIC,
+    "GET /dashboard": PUBLIC,
+    "GET /dashboard/": PUBLIC,
+    "GET /dashboard/{name}": PUBLIC,
+    "GET /dev/demo-sign-in": PUBLIC,
+    # anyone signed in
+    "GET /me": EVERYONE,
+    # programmes
+    "GET /programmes": EVERYONE,
+    "GET /programmes/{programme_id}": EVERYONE,
+    "POST /programmes": ADMIN_ONLY,
+    "POST /programmes/{programme_id}/reconfigure": ADMIN_ONLY,
+    "GET /programmes/{programme_id}/pipeline": OVERSIGHT,
+    # mentors
+    "GET /mentors": allow({ADMIN: ANY, AUDITOR: ANY, MENTOR: ANY, MENTEE: ANY}),
+    "GET /mentors/capacity": OVERSIGHT,
+    "GET /mentors/{mentor_id}": allow({ADMIN: ANY, AUDITOR: ANY, MENTOR: OWN}),
+    "POST /mentors": allow({ADMIN: ANY, MENTOR: SELF}, subject="person_id"),
+    "POST /mentors/{mentor_id}/training": ADMIN_ONLY,
+    "POST /mentors/{mentor_id}/join-pool": MENTOR_SELF_SERVICE,
+    "POST /mentors/{mentor_id}/capacity": MENTOR_SELF_SERVICE,
+    "POST /mentors/{mentor_id}/pause": MENTOR_SELF_SERVICE,
+    "POST /mentors/{mentor_id}/resume": MENTOR_SELF_SERVICE,
+    "POST /mentors/{mentor_id}/leave": MENTOR_SELF_SERVICE,
+    # cases
+    "GET /cases": OVERSIGHT,
+    "GET /cases/{case_id}": allow({ADMIN: ANY, AUDITOR: ANY, LM: OWN, MENTEE: OWN, MENTOR: OWN}),
+    "GET /cases/{case_id}/timeline": OVERSIGHT,
+    "POST /cases": allow({ADMIN: ANY, MENTEE: SELF}, subject="mentee_id"),
+    "POST /cases/{case_id}/approve": allow({LM: OWN}),
+    "POST /cases/{case_id}/decline": allow({LM: OWN}),
+    "POST /cases/{case_id}/matching-request": MENTEE_SELF_SERVICE,
+    "POST /cases/{case_id}/exploratory-conversations": MENTEE_SELF_SERVICE,
+    "POST /cases/{case_id}/match-proposal": ADMIN_ONLY,
+    "POST /cases/{case_id}/discovery-call": PARTY_OR_ADMIN,
+    "POST /cases/{case_id}/confirm-match": ADMIN_ONLY,
+    "POST /cases/{case_id}/rematch": PARTY_OR_ADMIN,
+    "POST /cases/{case_id}/withdraw": MENTEE_SELF_SERVICE,
+    # partnerships: session content is the pair's alone
+    "GET /partnerships/mine": allow({MENTEE: ANY, MENTOR: ANY}),
+    "GET /partnerships/{partnership_id}": allow({ADMIN: ANY, AUDITOR: ANY, MENTEE: OWN, MENTOR: OWN}),
+    "GET /partnerships/{partnership_id}/sessions": PAIR_ONLY,
+    "POST /partnerships/{partnership_id}/signatures": PARTY_OR_ADMIN,
+    "POST /partnerships/{partnership_id}/sessions": PAIR_ONLY,
+    "POST /partnerships/{partnership_id}/review": PARTY_OR_ADMIN,
+    "POST /partnerships/{partnership_id}/extension-request": PARTY_OR_ADMIN,
+    "POST /partnerships/{partnership_id}/extension-grant": ADMIN_ONLY,
+    "POST /partnerships/{partnership_id}/extension-decline": ADMIN_ONLY,
+    "POST /partnerships/{partnership_id}/end": PARTY_OR_ADMIN,
+    "POST /partnerships/{partnership_id}/feedback-request": ADMIN_ONLY,
+    "POST /partnerships/{partnership_id}/feedback": PAIR_ONLY,
+    # line managers: their own reports only (the query is filtered by the actor)
+    "GET /line-manager/reports": allow({LM: ANY}),
+    # QA statistics: anonymous aggregates
+    "GET /statistics": OVERSIGHT,
+    # audit: history without content
+    "GET /audit/events": allow({AUDITOR: ANY}),
+    "GET /audit/cases/{case_id}/as-of": allow({AUDITOR: ANY}),
+    # retention: the data-protection officer's (empty until the retention wave)
+    "GET /retention/erasure-requests": allow({DPO: ANY}),
+    "GET /retention/legal-holds": allow({DPO: ANY}),
+    "GET /retention/subject-access-exports": allow({DPO: ANY}),
+}

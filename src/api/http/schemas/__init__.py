@@ -1,0 +1,1 @@
+"""Request and response models, named for their use. Responses are allow-lists."""

@@ -1,0 +1,63 @@
+"""Responses for line managers, QA statistics, audit, retention and the caller."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from api.http.schemas.cases import LineManagerReport
+
+__all__ = ["CaseAsOf", "DemoSignIn", "Health", "LineManagerReport", "Me", "QAStatisticsPublic", "RetentionQueue"]
+
+
+class StatisticCell(BaseModel):
+    name: str = Field(examples=["cases_total"])
+    value: float | int | None = Field(description="null when suppressed")
+    suppressed: bool
+
+
+class QAStatisticsPublic(BaseModel):
+    """Anonymous aggregates; any group smaller than `threshold` is suppressed."""
+
+    programme_id: str
+    period: str | None
+    threshold: int
+    cells: list[StatisticCell]
+
+
+class CaseAsOf(BaseModel):
+    """The state of a case at the end of a past day (UTC)."""
+
+    case_id: str
+    on: str
+    existed: bool
+    stage: str | None
+    version: int | None
+    line_manager_id: str | None
+    proposed_mentor: str | None
+    partnership_id: str | None
+    closed_reason: str | None
+
+
+class RetentionQueue(BaseModel):
+    """A data-protection queue (empty until retention jobs are built)."""
+
+    items: list[dict[str, str]]
+    note: str
+
+
+class Me(BaseModel):
+    """Who the token says the caller is."""
+
+    id: str
+    role: str
+    roles: list[str]
+
+
+class DemoSignIn(BaseModel):
+    role: str
+    person_id: str
+    token: str
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])

@@ -1,0 +1,99 @@
+"""Read views: one query, shaped per audience into an allow-listed response model.
+
+Every response model is built field by field from the query's frozen result, so a field
+added to a read model never reaches a response until a model here names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from api.application import Trellis
+from api.http.schemas.cases import CaseDetail, CaseForLineManager, CaseForParty, TimelineEntry
+from api.http.schemas.mentors import DirectoryEntryPublic, MentorCapacityPublic
+from api.http.schemas.partnerships import PartnershipDetail, SessionRecordPublic
+from api.http.schemas.oversight import QAStatisticsPublic, StatisticCell
+from api.http.schemas.programmes import ActionQueuesPublic, PipelinePublic
+from domain import Actor, Mentor, NotFound, Role
+from domain.mentor import mentor_id as mentor_id_of
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def shape(model: type[M], result: Any, **extra: Any) -> M:
+    """Only the model's own fields are copied from the result (an allow-list)."""
+    values = asdict(result) if not isinstance(result, dict) else result
+    fields = {name: values[name] for name in model.model_fields if name in values}
+    return model(**(fields | extra))
+
+
+def case_for(read_models: Any, actor: Actor, case_id: UUID) -> BaseModel:
+    if actor.role is Role.LINE_MANAGER:
+        for report in read_models.line_manager_reports(actor.id):
+            if report.case_id == str(case_id):
+                return shape(CaseForLineManager, report)
+        raise NotFound(f"no case {case_id} yet")
+    summary = read_models.case_summary(case_id)
+    if actor.role in (Role.MENTEE, Role.MENTOR):
+        return shape(CaseForParty, summary)
+    return shape(CaseDetail, summary)
+
+
+def timeline(read_models: Any, case_id: UUID, limit: int, after: int) -> list[TimelineEntry]:
+    """The case's events and those of its current partnership, in log order."""
+    summary = read_models.case_summary(case_id)
+    entries = read_models.audit_timeline(case_id, limit=limit, after=after)
+    if summary.partnership_id:
+        entries += read_models.audit_timeline(summary.partnership_id, limit=limit, after=after)
+    return [shape(TimelineEntry, e) for e in sorted(entries, key=lambda e: e.position)[:limit]]
+
+
+def mentor_capacity(trellis: Trellis, read_models: Any, mentor_id: UUID) -> MentorCapacityPublic:
+    programme_id = trellis.load(Mentor, mentor_id).programme_id
+    for row in read_models.mentor_capacity(programme_id):
+        if row.mentor_id == str(mentor_id):
+            return shape(MentorCapacityPublic, row)
+    raise NotFound(f"no mentor {mentor_id} yet")
+
+
+def directory(read_models: Any, programme_id: UUID, **filters: Any) -> list[DirectoryEntryPublic]:
+    return [shape(DirectoryEntryPublic, e, expertise=list(e.expertise))
+            for e in read_models.directory(programme_id, **filters)]
+
+
+def my_partnerships(read_models: Any, actor: Actor, programme_id: UUID) -> list[PartnershipDetail]:
+    mine = str(mentor_id_of(programme_id, actor.id))
+    return [
+        shape(PartnershipDetail, p) for p in read_models.partnerships(programme_id)
+        if (actor.role is Role.MENTEE and p.mentee_id == actor.id)
+        or (actor.role is Role.MENTOR and p.mentor_id == mine)
+    ]
+
+
+def session_records(trellis: Trellis, actor: Actor, partnership_id: UUID) -> list[SessionRecordPublic]:
+    return [
+        SessionRecordPublic(
+            held_on=r.held_on, minutes=r.minutes, medium=r.medium, recorded_by_role=str(r.recorded_by_role),
+            notes=r.notes if isinstance(r.notes, str) else None,
+            actions=r.actions if isinstance(r.actions, str) else None,
+        )
+        for r in trellis.session_records(partnership_id, actor)
+    ]
+
+
+def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int) -> PipelinePublic:
+    queues = read_models.action_queues(programme_id, stale_after_days=stale_after_days)
+    return PipelinePublic(programme_id=str(programme_id), stage_counts=read_models.stage_counts(programme_id),
+                          queues=shape(ActionQueuesPublic, queues))
+
+
+def statistics(read_models: Any, programme_id: UUID, period: str | None) -> QAStatisticsPublic:
+    stats = read_models.statistics(programme_id, period)
+    return QAStatisticsPublic(
+        programme_id=stats.programme_id, period=stats.period, threshold=stats.threshold,
+        cells=[StatisticCell(name=c.name, value=c.value, suppressed=c.suppressed) for c in stats.cells],
+    )
