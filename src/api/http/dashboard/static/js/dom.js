@@ -41,10 +41,11 @@ export function field(labelText, control, hintText) {
   return [label, control];
 }
 
-export function table(caption, columns, rows, { empty = "Nothing to show." } = {}) {
-  if (!rows.length) return h("p", { class: "muted" }, `${caption}: ${empty}`);
+// A table with a caption (hidden when a heading already names it) and row headers.
+export function table(caption, columns, rows, { empty = "Nothing to show.", hideCaption = false } = {}) {
+  if (!rows.length) return h("p", { class: "muted" }, hideCaption ? empty : `${caption}: ${empty}`);
   return h("table", {},
-    h("caption", {}, caption),
+    h("caption", { class: hideCaption ? "visually-hidden" : null }, caption),
     h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label)))),
     h("tbody", {}, rows.map((row) => h("tr", {}, columns.map((c, i) => {
       const value = c.cell(row);

@@ -21,6 +21,7 @@ export const api = {
   mentors: (programmeId) => get(`/mentors/capacity${q({ programme_id: programmeId })}`),
   statistics: (programmeId, period) => get(`/statistics${q({ programme_id: programmeId, period })}`),
 
+  submitMatchingRequest: (caseId, preferences, goals) => post(`/cases/${caseId}/matching-request`, { preferences, goals }),
   proposeMatch: (caseId, mentorId, reasons) => post(`/cases/${caseId}/match-proposal`, { mentor_id: mentorId, reasons }),
   recordDiscoveryCall: (caseId, heldOn) => post(`/cases/${caseId}/discovery-call`, { held_on: heldOn }),
   confirmMatch: (caseId) => post(`/cases/${caseId}/confirm-match`),

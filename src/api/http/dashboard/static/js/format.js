@@ -6,7 +6,7 @@ const WORDS = {
   awaiting_match: "Awaiting a match",
   match_proposed: "Match proposed",
   discovery_call_held: "Discovery call held",
-  matched: "Matched, awaiting signatures",
+  matched: "Matched (partnership formed)",
   awaiting_signatures: "Awaiting signatures",
   active: "Active partnership",
   ended: "Ended",
@@ -28,7 +28,8 @@ const WORDS = {
 export function words(value) {
   if (value === null || value === undefined || value === "") return "—";
   const text = String(value);
-  return WORDS[text] || text.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  const plain = text.replace(/_/g, " ").replace(/\beoi(s?)\b/g, "EOI$1");
+  return WORDS[text] || plain.replace(/^./, (c) => c.toUpperCase());
 }
 
 export function age(since, now = Date.now()) {

@@ -7,7 +7,18 @@ import { act } from "../ui.js";
 
 // One action: a titled form whose submit button runs `work(form)` and announces `done`.
 function action(title, buttonText, done, work, ...controls) {
-  const button = h("button", { type: "submit", class: "primary" }, buttonText);
+  return actionWith("primary", title, buttonText, done, work, ...controls);
+}
+
+// A step that undoes progress (rematch, withdraw) sits behind a disclosure, in a plain button.
+function rarely(title, buttonText, done, work, ...controls) {
+  return h("details", { class: "action" },
+    h("summary", {}, title),
+    actionWith(null, title, buttonText, done, work, ...controls).querySelector("form"));
+}
+
+function actionWith(style, title, buttonText, done, work, ...controls) {
+  const button = h("button", { type: "submit", class: style }, buttonText);
   const form = h("form", {
     onsubmit: (event) => {
       event.preventDefault();
@@ -31,8 +42,27 @@ function mentorChoices(mentors) {
     }));
 }
 
+// The mentee's ranked preferences, as the administrator copies them from a paper form.
+function preferenceChoices(mentors) {
+  const inPool = mentors.filter((m) => m.status === "in_pool");
+  const select = (required) => h("select", { name: "preference", required },
+    h("option", { value: "" }, "(none)"),
+    inPool.map((m) => h("option", { value: m.mentor_id }, m.name || "Mentor")));
+  return h("fieldset", {},
+    h("legend", {}, "Preferred mentors, best first"),
+    h("ol", { class: "preferences" }, ["First", "Second", "Third"].map((rank, i) =>
+      h("li", {}, field(`${rank} choice`, select(i === 0))))));
+}
+
 export function caseActions(c, mentors, programme) {
   const out = [];
+  if (c.stage === "awaiting_matching_request") {
+    out.push(action("Record the matching request for the mentee", "Record the matching request", "Matching request recorded.",
+      (data) => api.submitMatchingRequest(c.case_id, [...new Set(data.getAll("preference").filter(Boolean))], data.get("goals")),
+      h("p", {}, "Waiting for the mentee's matching request; record it here if the mentee sent it to you."),
+      preferenceChoices(mentors),
+      field("Goals", h("textarea", { name: "goals", maxlength: 4000 }))));
+  }
   if (c.stage === "awaiting_match") {
     out.push(action("Propose a match", "Propose this match", "Match proposed.",
       (data) => api.proposeMatch(c.case_id, data.get("mentor_id"), data.get("reasons")),
@@ -50,12 +80,12 @@ export function caseActions(c, mentors, programme) {
       () => api.confirmMatch(c.case_id)));
   }
   if (["match_proposed", "discovery_call_held", "matched"].includes(c.stage)) {
-    out.push(action("Request a rematch (no blame)", "Request a rematch", "Rematch requested; the case is back in matching.",
+    out.push(rarely("Request a rematch (no blame)", "Request a rematch", "Rematch requested; the case is back in matching.",
       (data) => api.requestRematch(c.case_id, data.get("reason")),
       field("Reason (optional)", h("textarea", { name: "reason", maxlength: 2000 }))));
   }
   if (c.stage !== "closed") {
-    out.push(action("Withdraw the case", "Withdraw the case", "Case withdrawn.",
+    out.push(rarely("Withdraw the case", "Withdraw the case", "Case withdrawn.",
       (data) => api.withdraw(c.case_id, data.get("reason")),
       field("Reason (optional)", h("textarea", { name: "reason", maxlength: 2000 }))));
   }

@@ -16,6 +16,12 @@ const QUEUES = [
   ["stale_partnerships", "Active partnerships with no recent session"],
 ];
 
+function stageOf(c) {
+  if (c.stage === "closed") return `Closed: ${words(c.closed_reason).toLowerCase()}`;
+  if (c.stage === "matched" && c.partnership_status) return words(c.partnership_status);
+  return words(c.stage);
+}
+
 function stageCards(counts) {
   return h("ul", { class: "cards", "aria-label": "Cases by stage" },
     Object.entries(counts).map(([stage, n]) => h("li", { class: "card", dataset: { stage } },
@@ -32,7 +38,7 @@ function queueTable(title, items, names) {
   ];
   return h("section", { "data-queue": title },
     h("h3", {}, `${title} (${items.length})`),
-    table(title, columns, items, { empty: "none waiting." }));
+    table(title, columns, items, { empty: "None waiting.", hideCaption: true }));
 }
 
 export async function render() {
@@ -45,7 +51,7 @@ export async function render() {
   const names = new Map(cases.map((c) => [c.case_id, c.mentee_name || `Mentee ${c.mentee_id}`]));
   const caseColumns = [
     { label: "Mentee", cell: (c) => h("a", { href: `#/cases/${c.case_id}` }, names.get(c.case_id)) },
-    { label: "Stage", cell: (c) => words(c.stage === "closed" ? c.closed_reason || c.stage : c.stage) },
+    { label: "Stage", cell: (c) => stageOf(c) },
     { label: "Mentor", cell: (c) => c.mentor_name || "—" },
     { label: "Since", cell: (c) => when(c.stage_since || c.submitted_at) },
   ];
@@ -57,5 +63,5 @@ export async function render() {
     h("h2", {}, "Action queues"),
     QUEUES.map(([key, title]) => queueTable(title, queues[key] || [], names)),
     h("h2", {}, "All cases"),
-    table("All cases", caseColumns, cases, { empty: "no cases yet." }));
+    table("All cases", caseColumns, cases, { empty: "No cases yet.", hideCaption: true }));
 }

@@ -33,7 +33,7 @@ export async function render(caseId) {
   const c = await api.case(caseId);
   const [p, mentors, events, programme] = await Promise.all([
     c.partnership_id ? api.partnership(c.partnership_id) : null,
-    c.stage === "awaiting_match" ? api.mentors(c.programme_id) : [],
+    ["awaiting_match", "awaiting_matching_request"].includes(c.stage) ? api.mentors(c.programme_id) : [],
     api.caseTimeline(caseId),
     api.programme(c.programme_id),
   ]);
@@ -53,7 +53,6 @@ export async function render(caseId) {
 
 function waitingFor(c, p) {
   if (c.stage === "awaiting_line_manager") return "Waiting for the line manager to approve or decline the expression of interest.";
-  if (c.stage === "awaiting_matching_request") return "Waiting for the mentee's matching request.";
   if (p && p.status === "ended" && p.feedback_requested) return "Feedback has been requested; nothing else to do.";
   return "Nothing for an administrator to do at this stage.";
 }

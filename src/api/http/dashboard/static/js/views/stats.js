@@ -9,6 +9,7 @@ import { currentProgramme, picker } from "../programme.js";
 import { refresh } from "../ui.js";
 
 const PERIOD_KEY = "trellis.period";
+const TOTALS = ["eois", "eois_needing_approval", "cases_proposed", "discovery_calls", "matches_confirmed", "partnerships_started", "partnerships_ended", "feedback_responses"];
 const RATES = ["approval_rate", "withdrawal_rate", "discovery_call_to_agreement_rate", "rematch_rate", "extension_rate", "completion_rate"];
 const ENDINGS = ["ended_completed", "ended_withdrawn", "ended_rematched", "ended_not_extended", "ended_other"];
 const RATINGS = ["rating_1", "rating_2", "rating_3", "rating_4", "rating_5"];
@@ -67,6 +68,7 @@ export async function render() {
       `Any group smaller than ${stats.threshold} is suppressed, with the cells that would reveal it.`),
     h("p", {}, exportButton),
     h("h2", {}, "Charts"),
+    chartOrNote("The pipeline: how many cases reached each step", bars(cells, TOTALS)),
     chartOrNote("Rates (%)", bars(cells, RATES, { percent: true }), { unit: "%" }),
     chartOrNote("How partnerships ended", bars(cells, ENDINGS)),
     chartOrNote("Feedback ratings (1 to 5)", bars(cells, RATINGS)),
@@ -74,5 +76,5 @@ export async function render() {
     table("QA statistics", [
       { label: "Statistic", cell: (c) => words(c.name) },
       { label: "Value", num: true, cell: (c) => shown(c) },
-    ], stats.cells));
+    ], stats.cells, { hideCaption: true }));
 }
