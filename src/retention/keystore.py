@@ -178,7 +178,7 @@ class SqlKeyStore(KeyStore):
                 ),
                 (ref,),
             )
-            changed = curs.rowcount > 0
+            changed = getattr(curs, "sqlite_cursor", curs).rowcount > 0  # SQLite: the wrapped cursor
             if not changed:
                 curs.execute(
                     self._sql(

@@ -1,0 +1,135 @@
+"""Privacy by construction: confidential and special-category values never enter a read
+model, a log line or a projection's hands; each read model holds only its allow-list."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from uuid import uuid4
+
+import pytest
+from conftest import owned_tables
+from lifecycle import ADMIN, World
+
+from domain import Actor, Confidential, Partnership, Personal, PersonDetails, Role, SpecialCategory
+from projections import line_managers, statistics
+from projections.decoding import WITHHELD
+from projections.rows import PrivacyViolation, reveal, row
+
+
+def plant_canaries(app, secret: str, personal: str) -> dict:
+    """A whole lifecycle with `secret` in every confidential and special-category field,
+    and `personal` in every personal field that is not a name."""
+    world = World.create(app)
+    special = {"ethnicity": secret, "disability": secret, "lived_experience": secret}
+    mentor_person = f"mentor-{uuid4().hex[:8]}"
+    mentor_actor = Actor(mentor_person, Role.MENTOR)
+    mentor = app.express_mentor_interest(
+        world.programme_id, mentor_person, PersonDetails("Canary Mentor", f"{personal}@example.org", personal, personal),
+        mentor_actor,
+    )
+    app.complete_mentor_training(mentor, date.today(), ADMIN)
+    app.join_pool(mentor, 3, {"headline": "Head", "expertise": ["maths"]}, mentor_actor, special=special, consent=True)
+    mentee = Actor(f"mentee-{uuid4().hex[:8]}", Role.MENTEE)
+    manager = Actor(f"manager-{uuid4().hex[:8]}", Role.LINE_MANAGER)
+    case_id = app.submit_eoi(world.programme_id, mentee.id,
+                             PersonDetails("Canary Mentee", f"{personal}@example.org", personal, personal),
+                             personal, mentee, line_manager_id=manager.id)
+    app.approve_eoi(case_id, manager)
+    app.submit_matching_request(case_id, [mentor], personal, mentee, special=special, consent=True)
+    app.propose_match(case_id, mentor, personal, ADMIN)
+    app.record_discovery_call(case_id, date.today(), ADMIN)
+    partnership = app.confirm_match(case_id, ADMIN)
+    app.sign_agreement(partnership, "mentee", mentee)
+    app.sign_agreement(partnership, "mentor", mentor_actor)
+    app.record_session(partnership, date.today(), 60, "video", secret, secret, mentee)
+    app.review_progress(partnership, "extend", secret, mentor_actor)
+    app.request_extension(partnership, 3, mentee)
+    app.grant_extension(partnership, ADMIN)
+    app.end_partnership(partnership, "completed", mentee)
+    app.request_feedback(partnership, ADMIN)
+    app.submit_feedback(partnership, 4, personal, mentee)
+    app.submit_feedback(partnership, 5, personal, mentor_actor)
+    other = app.submit_eoi(world.programme_id, f"{mentee.id}-2",
+                           PersonDetails("Second Mentee", "x@example.org"), personal,
+                           Actor(f"{mentee.id}-2", Role.MENTEE), line_manager_id=manager.id)
+    app.decline_eoi(other, manager, personal)
+    return {"partnership_id": partnership, "case_id": case_id, "manager": manager, "world": world}
+
+
+def scan(store, marker: str) -> list[str]:
+    """Every (table, column) of every read-model table whose value contains `marker`."""
+    hits = []
+    for table in owned_tables(store):
+        for record in store.query(f"SELECT * FROM {table}"):
+            hits += [f"{table}.{col}" for col, value in record.items() if marker in str(value)]
+    return hits
+
+
+class TestCanaries:
+    def test_no_confidential_or_special_value_reaches_any_read_model_or_log(self, app, runner, caplog, capsys):
+        secret, personal = f"SECRET-{uuid4().hex}", f"PERSONAL-{uuid4().hex}"
+        caplog.set_level(logging.DEBUG)
+        runner.start_in_thread()
+        planted = plant_canaries(app, secret, personal)
+        runner.wait(app.recorder.max_notification_id())
+        runner.stop()
+        assert "rm_dashboard_people.name" in scan(runner.store, "Canary Mentee")  # the scan finds what is there
+        assert scan(runner.store, secret) == []
+        assert scan(runner.store, personal) == []  # statements, goals, reasons, comments, e-mails
+        captured = capsys.readouterr()
+        assert secret not in caplog.text + captured.out + captured.err
+        # the read models did see the case: the scan had rows to look at
+        summary = runner.store.query("SELECT * FROM rm_dashboard_cases WHERE case_id = ?", (str(planted["case_id"]),))
+        assert summary and summary[0]["stage"] == "closed"
+
+    def test_the_projections_decode_confidential_content_sealed(self, app, runner):
+        secret = f"SECRET-{uuid4().hex}"
+        planted = plant_canaries(app, secret, "p")
+        sessions = [
+            runner.mapper.to_domain_event(n)
+            for n in app.recorder.select_notifications(start=0, limit=10**6, topics=[_topic(Partnership.SessionHeld)])
+            if n.originator_id == planted["partnership_id"]
+        ]
+        assert sessions and sessions[0].notes.value is WITHHELD and sessions[0].actions.value is WITHHELD
+
+
+class TestRowsRefuseProtectedValues:
+    @pytest.mark.parametrize("kind", [Confidential, SpecialCategory])
+    def test_a_row_refuses_confidential_and_special_values(self, kind):
+        with pytest.raises(PrivacyViolation):
+            row(case_id="c", notes=kind("owner", "the content"))
+        with pytest.raises(PrivacyViolation):
+            reveal(kind("owner", "the content"))
+
+    def test_a_personal_value_enters_only_when_revealed(self):
+        with pytest.raises(PrivacyViolation):
+            row(name=Personal("someone", "A Name"))
+        assert row(name=reveal(Personal("someone", "A Name"))) == {"name": "A Name"}
+
+    def test_containers_that_could_smuggle_a_value_are_refused(self):
+        with pytest.raises(PrivacyViolation):
+            row(answers={"notes": Confidential("p", "x")})
+
+
+class TestAllowLists:
+    def test_the_line_manager_view_holds_stage_dates_and_the_mentors_name_only(self):
+        assert set(line_managers.CASES.columns) == {
+            "case_id", "line_manager_id", "programme_id", "mentee_id", "matching", "stage", "closed_reason",
+            "submitted_at", "stage_since", "mentor_id", "partnership_id", "started_on", "ended_at",
+        }
+        assert set(line_managers.MENTORS.columns) == {"mentor_id", "name"}
+
+    def test_the_statistics_never_hold_a_mentor_or_a_person(self):
+        columns = {c for table in statistics.Statistics.tables for c in table.columns}
+        assert not {c for c in columns if "mentor" in c or "mentee" in c or "name" in c or "person" in c}
+
+    def test_a_line_manager_sees_their_reports_with_the_mentors_name(self, app, runner, read_models):
+        planted = plant_canaries(app, "s", "p")
+        runner.catch_up()
+        reports = read_models.line_manager_reports(planted["manager"].id)
+        assert [(r.progress, r.mentor_name) for r in reports] == [("finished", "Canary Mentor"), ("declined", None)]
+
+
+def _topic(cls) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"

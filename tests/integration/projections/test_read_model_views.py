@@ -1,0 +1,136 @@
+"""What each user sees: the dashboard's counts and queues, mentor capacity and the
+directory, the audit timeline, erased names. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from lifecycle import ADMIN, World
+
+from api.demo import load_demo
+from domain import Actor, Case, PersonDetails, Role, Stage
+from projections.dashboard import Dashboard
+from projections.queries import ReadModels
+from projections.rebuild import rebuild
+
+
+def topic(cls) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+class TestAdminDashboard:
+    def test_counts_per_stage_match_the_cases(self, app, runner, read_models):
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=10)
+        stages = ["eoi", "eoi", "approved", "requested", "proposed", "called", "matched", "active"]
+        cases = [world.case(s, mentor_id=mentor) for s in stages]
+        app.withdraw_case(cases[0]["case_id"], cases[0]["mentee"])
+        runner.catch_up()
+        expected = Counter(app.load(Case, c["case_id"]).stage.value for c in cases)
+        counts = read_models.stage_counts(world.programme_id)
+        assert counts == {s.value: expected.get(s.value, 0) for s in Stage}
+        assert [c.stage for c in read_models.cases(world.programme_id, stage="closed")] == ["closed"]
+
+    def test_the_demo_dashboard_counts_match_the_stages_of_its_cases(self, app, runner, read_models):
+        demo = load_demo(app)
+        runner.catch_up()
+        eois = app.recorder.select_notifications(start=0, limit=10**6, topics=[topic(Case.EOISubmitted)])
+        case_ids = [n.originator_id for n in eois
+                    if app.mapper.to_domain_event(n).programme_id == demo.programme_id]
+        expected = Counter(app.load(Case, cid).stage.value for cid in case_ids)
+        counts = read_models.stage_counts(demo.programme_id)
+        assert all(counts[s.value] > 0 for s in Stage), "the demo has cases in every stage"
+        assert counts == {s.value: expected.get(s.value, 0) for s in Stage}
+
+    def test_action_queues_hold_each_waiting_item_with_its_age(self, app, runner):
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=10)
+        eoi = world.case("eoi")
+        proposed = world.case("proposed", mentor_id=mentor)
+        unsigned = world.case("matched", mentor_id=mentor)
+        active = world.case("active", mentor_id=mentor)
+        app.request_extension(active["partnership_id"], 2, active["mentee"])
+        runner.catch_up()
+        later = ReadModels(runner.store, clock=lambda: datetime.now(UTC) + timedelta(days=40))
+        queues = later.action_queues(world.programme_id, stale_after_days=30)
+        assert [i.case_id for i in queues.eois_awaiting_line_manager] == [str(eoi["case_id"])]
+        assert [i.case_id for i in queues.proposals_awaiting_outcome] == [str(proposed["case_id"])]
+        assert [i.partnership_id for i in queues.agreements_awaiting_signature] == [str(unsigned["partnership_id"])]
+        assert [i.partnership_id for i in queues.extensions_pending] == [str(active["partnership_id"])]
+        assert [i.partnership_id for i in queues.stale_partnerships] == [str(active["partnership_id"])]
+        assert all(i.age_days == 40 for i in queues.eois_awaiting_line_manager + queues.extensions_pending)
+        assert ReadModels(runner.store).action_queues(world.programme_id).stale_partnerships == ()
+
+    def test_ended_partnerships_wait_for_feedback_until_both_have_answered(self, app, runner, read_models):
+        world = World.create(app)
+        mentor, mentor_actor = world.mentor()
+        case = world.case("active", mentor_id=mentor)
+        pid = case["partnership_id"]
+        app.record_session(pid, date.today(), 45, "phone", "notes", "actions", case["mentee"])
+        app.end_partnership(pid, "completed", case["mentee"])
+        app.request_feedback(pid, ADMIN)
+        app.submit_feedback(pid, 5, "", case["mentee"])
+        runner.catch_up()
+        assert [i.partnership_id for i in read_models.action_queues(world.programme_id).awaiting_feedback] == [str(pid)]
+        summary = read_models.partnership_summary(pid)
+        assert (summary.sessions, summary.last_session_on, summary.feedback_received) == (1, date.today().isoformat(), 1)
+        app.submit_feedback(pid, 4, "", mentor_actor)
+        runner.catch_up()
+        assert read_models.action_queues(world.programme_id).awaiting_feedback == ()
+
+
+class TestMentorCapacityAndDirectory:
+    def test_capacity_counts_confirmed_and_held_slots_and_a_rematch_frees_one(self, app, runner, read_models):
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=4)
+        world.case("proposed", mentor_id=mentor)
+        matched = world.case("matched", mentor_id=mentor)
+        world.case("active", mentor_id=mentor)
+        runner.catch_up()
+        [capacity] = read_models.mentor_capacity(world.programme_id)
+        assert (capacity.capacity, capacity.confirmed, capacity.held, capacity.free) == (4, 2, 1, 1)
+        app.request_rematch(matched["case_id"], matched["mentee"])
+        runner.catch_up()
+        [capacity] = read_models.mentor_capacity(world.programme_id)
+        assert (capacity.confirmed, capacity.held, capacity.free) == (1, 1, 2)
+
+    def test_the_directory_filters_by_sector_region_and_expertise(self, app, runner, read_models):
+        world = World.create(app)
+        for person, sector, region, expertise in [
+            ("a", "primary", "East", ["Maths", "curriculum"]), ("b", "secondary", "East", ["maths"]),
+            ("c", "primary", "West", ["inclusion"]),
+        ]:
+            actor = Actor(f"{person}-{world.programme_id.hex[:8]}", Role.MENTOR)
+            mid = app.express_mentor_interest(world.programme_id, actor.id, PersonDetails(f"Mentor {person}", "m@example.org"), actor)
+            app.complete_mentor_training(mid, date.today(), ADMIN)
+            app.join_pool(mid, 2, {"headline": "h", "sector": sector, "region": region, "expertise": expertise}, actor)
+        runner.catch_up()
+        names = lambda entries: sorted(e.name for e in entries)  # noqa: E731
+        assert names(read_models.directory(world.programme_id, sector="primary")) == ["Mentor a", "Mentor c"]
+        assert names(read_models.directory(world.programme_id, region="east", expertise="maths")) == ["Mentor a", "Mentor b"]
+        assert names(read_models.directory(world.programme_id, sector="primary", region="West")) == ["Mentor c"]
+
+
+class TestAuditTimeline:
+    def test_every_event_of_a_case_is_listed_with_its_actor_and_role(self, app, runner, read_models):
+        world = World.create(app)
+        case = world.case("approved")
+        runner.catch_up()
+        timeline = read_models.audit_timeline(case["case_id"])
+        assert [(e.event_type, e.actor_role) for e in timeline] == [
+            ("EOISubmitted", "mentee"), ("LineManagerApproved", "line_manager")]
+        assert timeline[1].actor_id == case["manager"].id
+        assert read_models.audit_timeline(case["case_id"], after=timeline[0].position) == timeline[1:]
+
+
+class TestErasure:
+    def test_a_name_whose_key_was_destroyed_is_gone_after_a_rebuild(self, app, runner, read_models):
+        world = World.create(app)
+        case = world.case("eoi", name="Erasable Person")
+        runner.catch_up()
+        assert read_models.case_summary(case["case_id"]).mentee_name == "Erasable Person"
+        app.keys.destroy(f"subject:{case['mentee'].id}")
+        rebuild(app.recorder, app.mapper, Dashboard())
+        summary = read_models.case_summary(case["case_id"])
+        assert summary.mentee_name is None and summary.stage == "awaiting_line_manager"
