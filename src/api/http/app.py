@@ -19,7 +19,7 @@ from api.http.auth import Authenticator
 from api.http.dashboard import router as dashboard_router
 from api.http.idempotency_store import idempotency_store_for
 from api.http.middleware import RequestIdMiddleware
-from api.http.policy import authorise, unruled_routes
+from api.http.policy import api_routes, authorise, unruled_routes
 from api.http.readside import ReadSide
 from api.http.routers import (
     audit, cases, line_manager, meta, mentors, partnerships, programmes, retention, statistics,
@@ -59,6 +59,7 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
         app.include_router(module.router)
     app.include_router(dashboard_router)
     app.add_middleware(RequestIdMiddleware)
+    app.state.route_paths = api_routes(app)
     missing = unruled_routes(app)
     if missing:
         raise RuntimeError(f"routes without an authorisation rule: {', '.join(missing)}")

@@ -41,9 +41,10 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
+            state = getattr(scope.get("app"), "state", None)
+            _, route = getattr(state, "route_paths", {}).get(id(scope.get("route")), (None, None))
             log.info(
-                "request_handled", method=scope["method"], route=getattr(route, "path_format", None),
+                "request_handled", method=scope["method"], route=route,
                 status=status["code"], duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             structlog.contextvars.clear_contextvars()

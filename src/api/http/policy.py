@@ -12,7 +12,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.http.deps import TrellisDep, get_actor, get_optional_actor
 from api.http.ownership import owns, subject_named
@@ -20,7 +20,7 @@ from api.http.problems import Forbidden
 from api.http.rules import POLICY, Rule, Scope
 from domain import Actor
 
-__all__ = ["POLICY", "Rule", "authorise", "route_key", "unruled_routes"]
+__all__ = ["POLICY", "Rule", "api_routes", "authorise", "route_keys", "unruled_routes"]
 
 
 async def json_body(request: Request) -> Any:
@@ -32,8 +32,18 @@ async def json_body(request: Request) -> Any:
         return None
 
 
-def route_key(route: APIRoute, method: str | None = None) -> str:
-    return f"{method or sorted(route.methods)[0]} {route.path_format}"
+def api_routes(app: FastAPI) -> dict[int, tuple[APIRoute, str]]:
+    """Every API route of the app (by identity) and its full path, with included prefixes."""
+    return {
+        id(ctx.original_route): (ctx.original_route, ctx.path_format or ctx.original_route.path_format)
+        for ctx in iter_route_contexts(app.routes)
+        if isinstance(ctx.original_route, APIRoute)
+    }
+
+
+def route_keys(app: FastAPI) -> list[str]:
+    """'METHOD /path' for every API route: the policy table's keys."""
+    return sorted(f"{method} {path}" for route, path in api_routes(app).values() for method in route.methods)
 
 
 def authorise(
@@ -42,8 +52,8 @@ def authorise(
     actor: Annotated[Actor | None, Depends(get_optional_actor)],
     body: Annotated[Any, Depends(json_body)],
 ) -> None:
-    route = request.scope.get("route")
-    rule = POLICY.get(route_key(route, request.method)) if isinstance(route, APIRoute) else None
+    _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
+    rule = POLICY.get(f"{request.method} {path}")
     if rule is None:
         raise Forbidden("this route has no authorisation rule")
     if rule.public:
@@ -60,9 +70,4 @@ def authorise(
 
 def unruled_routes(app: FastAPI) -> list[str]:
     """Routes with no rule in the policy table (must be none)."""
-    return [
-        route_key(route, method)
-        for route in app.routes if isinstance(route, APIRoute)
-        for method in sorted(route.methods)
-        if f"{method} {route.path_format}" not in POLICY
-    ]
+    return [key for key in route_keys(app) if key not in POLICY]

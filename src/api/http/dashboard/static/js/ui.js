@@ -23,7 +23,10 @@ export function showProblem(error) {
   problemBox.focus();
   if (error instanceof Problem && error.status === 401) {
     signOut();
-    location.hash = "#/signin";
+    if (location.hash !== "#/signin") {
+      history.replaceState(null, "", "#/signin"); // no hashchange: the message stays
+      rerender();
+    }
   }
 }
 
