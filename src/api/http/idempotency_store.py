@@ -83,10 +83,10 @@ class SqlIdempotencyStore(IdempotencyStore):
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
                 self._sql(f"INSERT INTO {TABLE} (actor, key, fingerprint) VALUES (?, ?, ?) "
-                          "ON CONFLICT (actor, key) DO NOTHING"),
+                          "ON CONFLICT (actor, key) DO NOTHING RETURNING actor"),
                 (actor, key, fingerprint),
             )
-            if curs.rowcount > 0:
+            if curs.fetchone() is not None:
                 return None
             curs.execute(
                 self._sql(f"SELECT fingerprint, status, body FROM {TABLE} WHERE actor = ? AND key = ?"),

@@ -85,7 +85,8 @@ def from_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
 
 def unexpected(request: Request, error: Exception) -> JSONResponse:
     # frames only: an exception's message might quote data, so it is not logged
-    log.error("unhandled_error", error_type=type(error).__name__, frames=traceback.format_tb(error.__traceback__))
+    frames = traceback.format_tb(error.__traceback__)[-4:]
+    log.error("unhandled_error", error_type=type(error).__name__, frames=frames)
     return problem(request, 500, "internal", "Something went wrong", "the error has been logged")
 
 
