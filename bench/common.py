@@ -34,8 +34,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     pg.add_argument("--password", default=os.environ.get("PGPASSWORD", ""), help="default: $PGPASSWORD")
     pg.add_argument("--dbname", default="trellis_bench", help="created, with its tables, if missing")
     run = parser.add_argument_group("timing")
-    run.add_argument("--seconds", type=float, default=10.0, help="measured time per figure")
-    run.add_argument("--warmup", type=float, default=2.0, help="unmeasured time before each figure")
+    run.add_argument("--seconds", type=float, default=12.0, help="measured time per figure, over all rounds")
+    run.add_argument("--rounds", type=int, default=4, help="slices per figure, the figures taken in turn")
+    run.add_argument("--warmup", type=float, default=0.5, help="unmeasured time before each slice")
     parser.add_argument("--check", action="store_true", help="exit non-zero when a target is missed")
 
 
@@ -80,9 +81,12 @@ INSERT = sql.SQL(
 ).format(t=sql.Identifier(RAW_TABLE))
 
 
+WorkerFactory = Callable[[int, ExitStack], Callable[[], None]]
+
+
 def raw_locked_insert(
     args: argparse.Namespace, state_bytes: int, pipelined: bool
-) -> Callable[[int, ExitStack], Callable[[], None]]:
+) -> WorkerFactory:
     """A worker factory for the raw limit. Each worker has its own connection; an operation is
     BEGIN; LOCK TABLE … IN EXCLUSIVE MODE (the lock the library's recorder takes); a single-row
     INSERT; COMMIT — sent statement by statement, or pipelined as the library sends them."""
@@ -134,10 +138,27 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[rank - 1]
 
 
-def measure(
-    label: str, make_worker: Callable[[int, ExitStack], Callable[[], None]], threads: int,
-    seconds: float, warmup: float,
-) -> Rate:
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    threads: int
+    make_worker: WorkerFactory
+
+
+def measure_in_turn(figures: Sequence[Figure], args: argparse.Namespace) -> list[Rate]:
+    """Each figure in `args.rounds` slices, the figures taken in turn (reversed every other
+    round), so a change in the machine's background load touches every figure alike."""
+    totals = [Rate(f.label, f.threads, 0.0) for f in figures]
+    for round_ in range(args.rounds):
+        order = list(zip(figures, totals, strict=True))
+        for figure, total in order if round_ % 2 == 0 else reversed(order):
+            part = measure(figure.label, figure.make_worker, figure.threads, args.seconds / args.rounds, args.warmup)
+            total.seconds += part.seconds
+            total.latencies += part.latencies
+    return totals
+
+
+def measure(label: str, make_worker: WorkerFactory, threads: int, seconds: float, warmup: float) -> Rate:
     """Runs `threads` workers flat out; counts the operations finished in the measured window."""
     stop = threading.Event()
     start_line = threading.Barrier(threads + 1)
