@@ -3,7 +3,10 @@
 The runner decodes with a copy of the application's mapper in which `Confidential`
 and `SpecialCategory` values are never decrypted: they decode as `WITHHELD`, whatever
 key exists. So no projection can read session notes or special-category answers,
-even by mistake — and rows refuse them anyway (`projections.rows`).
+even by mistake — and rows refuse them anyway (`projections.rows`). `Personal` values
+are decrypted only when a handler reveals one (a name), so a statement or an e-mail
+address is never decrypted at all, and no key is fetched for a subject whose personal
+data no read model keeps.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
 
-from domain.protected import Confidential, Protected, SpecialCategory
+from domain.protected import Confidential, Personal, Protected, SpecialCategory
 
 SEALED_NAMES = {"confidential": Confidential, "special": SpecialCategory}
 
@@ -42,14 +45,45 @@ class SealedTranscoding(Transcoding):
         return self.type(data["o"], WITHHELD)
 
 
+class Deferred:
+    """A personal value still encrypted; `reveal` decrypts it through the app's transcoding."""
+
+    __slots__ = ("_data", "_decode")
+
+    def __init__(self, decode: Any, data: dict[str, Any]) -> None:
+        self._decode = decode
+        self._data = data
+
+    def resolve(self) -> Any:
+        return self._decode(self._data).value
+
+    def __repr__(self) -> str:
+        return "DEFERRED"
+
+
+class DeferredTranscoding(Transcoding):
+    name = "personal"
+    type = Personal
+
+    def __init__(self, inner: Transcoding) -> None:
+        self._inner = inner
+
+    def encode(self, obj: Any) -> Any:
+        raise TypeError("the read models never write events")
+
+    def decode(self, data: dict[str, Any]) -> Personal:
+        return Personal(data["o"], Deferred(self._inner.decode, data))
+
+
 def sealed_mapper(mapper: Mapper[Any]) -> Mapper[Any]:
     """The application's mapper, except that confidential and special values stay sealed."""
     source = mapper.transcoder
-    if not isinstance(source, JSONTranscoder) or not set(SEALED_NAMES) <= set(source.names):
+    if not isinstance(source, JSONTranscoder) or not {*SEALED_NAMES, "personal"} <= set(source.names):
         raise TypeError("the application's transcoder does not register the protected types")
     transcoder = JSONTranscoder()
     for transcoding in source.names.values():
         transcoder.register(transcoding)
     for name, protected_type in SEALED_NAMES.items():
         transcoder.register(SealedTranscoding(protected_type, name))
+    transcoder.register(DeferredTranscoding(source.names["personal"]))
     return Mapper(transcoder=transcoder, compressor=mapper.compressor, cipher=mapper.cipher)

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.protected import Confidential, Personal, Protected, SpecialCategory
+from domain.protected import ERASED, Confidential, Personal, Protected, SpecialCategory
+from projections.decoding import Deferred
 
 SCALARS = (str, int, float, bool, type(None))
 
@@ -30,7 +31,8 @@ def reveal(value: Personal | None) -> Any:
         return None
     if type(value) is not Personal:
         raise PrivacyViolation(f"{type(value).__name__} values never enter a read model")
-    return None if value.is_erased else value.value
+    plain = value.value.resolve() if isinstance(value.value, Deferred) else value.value
+    return None if plain is ERASED else plain
 
 
 def cell(value: Any) -> Any:
