@@ -67,8 +67,9 @@ class Projection:
             cursor.execute(table.create_sql(suffix))
             for statement in table.index_sql(suffix) if indexes else ():
                 cursor.execute(statement)
-        cursor.execute(self.tracking.upsert_sql(("id", "position"), suffix).replace(
-            "DO UPDATE SET position = excluded.position", "DO NOTHING"), (1, 0))
+        cursor.execute(
+            f"INSERT INTO {self.tracking.named(suffix)} (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
+        )
 
     # -- tracking --------------------------------------------------------------------------
     def lock_position(self, cursor: Cursor, suffix: str = "") -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 from typing import Any
 
 from api.settings import Settings
@@ -36,7 +37,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging()
     app = _app(settings)
     runner = Runner.for_app(app)
-    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     try:
         runner.run()
     finally:

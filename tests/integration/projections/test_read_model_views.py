@@ -11,6 +11,7 @@ from lifecycle import ADMIN, World
 from api.demo import load_demo
 from domain import Actor, Case, PersonDetails, Role, Stage
 from projections.dashboard import Dashboard
+from projections.erasure import purge_subject
 from projections.queries import ReadModels
 from projections.rebuild import rebuild
 
@@ -134,3 +135,15 @@ class TestErasure:
         rebuild(app.recorder, app.mapper, Dashboard())
         summary = read_models.case_summary(case["case_id"])
         assert summary.mentee_name is None and summary.stage == "awaiting_line_manager"
+
+    def test_purging_a_mentor_clears_their_name_and_profile_everywhere_at_once(self, app, runner, read_models):
+        world = World.create(app)
+        mentor, actor = world.mentor(name="Erasable Mentor")
+        case = world.case("matched", mentor_id=mentor)
+        runner.catch_up()
+        purge_subject(runner.store, actor.id)
+        [entry] = read_models.directory(world.programme_id)
+        assert (entry.name, entry.headline, entry.expertise) == (None, None, ())
+        assert read_models.case_summary(case["case_id"]).mentor_name is None
+        assert [r.mentor_name for r in read_models.line_manager_reports(case["manager"].id)] == [None]
+        assert read_models.directory(world.programme_id, expertise="maths") == []
