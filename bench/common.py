@@ -35,7 +35,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     pg.add_argument("--dbname", default="trellis_bench", help="created, with its tables, if missing")
     run = parser.add_argument_group("timing")
     run.add_argument("--seconds", type=float, default=12.0, help="measured time per figure, over all rounds")
-    run.add_argument("--rounds", type=int, default=4, help="slices per figure, the figures taken in turn")
+    run.add_argument("--rounds", type=int, default=6, help="slices per figure, the figures taken in turn")
     run.add_argument("--warmup", type=float, default=0.5, help="unmeasured time before each slice")
     parser.add_argument("--check", action="store_true", help="exit non-zero when a target is missed")
 
@@ -194,6 +194,11 @@ def measure(label: str, make_worker: WorkerFactory, threads: int, seconds: float
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def load() -> float:
+    """The machine's one-minute load average: figures taken on a busy machine mean little."""
+    return os.getloadavg()[0]
 
 
 def print_table(title: str, rates: Sequence[Rate], ratios: Sequence[tuple[str, Rate, Rate]]) -> None:

@@ -21,7 +21,7 @@ from psycopg import sql
 from api.application import Trellis
 from api.bootstrap import build_app
 from bench.common import (
-    Figure, WorkerFactory, add_common_arguments, connect, measure_in_turn, now, prepare_database, print_table,
+    Figure, WorkerFactory, add_common_arguments, connect, load, measure_in_turn, now, prepare_database, print_table,
     raw_locked_insert, server_version, settings_from,
 )
 from bench.world import ActivePartnership, active_partnerships
@@ -40,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> bool:
     prepare_database(args)
+    load_before = load()
     most = max(args.threads)
     app = build_app(settings_from(args, postgres_pool_size=args.pool_size or most + 2))
     try:
@@ -63,8 +64,9 @@ def run(args: argparse.Namespace) -> bool:
     raw = {t: max(rates["raw", t, False], rates["raw", t, True], key=lambda r: r.per_second) for t in args.threads}
     trellis = {t: rates["trellis", t, False] for t in args.threads}
     print_table(
-        f"events (issue 2) · {now()} · PostgreSQL {server_version(args)} · {os.cpu_count()} CPUs"
-        f" · {args.seconds:g} s per figure in {args.rounds} rounds · raw rows of {state_bytes} bytes",
+        f"events (issue 2) · {now()} · PostgreSQL {server_version(args)} · {args.seconds:g} s per figure"
+        f" in {args.rounds} rounds · raw rows of {state_bytes} bytes\n{os.cpu_count()} CPUs, load average"
+        f" {load_before:.1f} before and {load():.1f} after",
         list(rates.values()),
         [(f"Trellis / faster raw at {t}", trellis[t], raw[t]) for t in args.threads],
     )
