@@ -60,7 +60,7 @@ def _profile(e: Any, w: Writer) -> None:
     expertise = [str(term) for term in profile.get("expertise", [])]
     _mentor(
         e, w, headline=profile.get("headline"), bio=profile.get("bio"), sector=profile.get("sector"),
-        region=profile.get("region"), expertise="|".join(expertise),
+        region=profile.get("region"), expertise="|".join(expertise) or None,
     )
     for term in expertise:
         w.upsert(EXPERTISE, row(mentor_id=e.originator_id, term=term.casefold()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from conftest import assert_equals_fresh_rebuild
 from lifecycle import ADMIN, World
 
 from api.demo import load_demo
@@ -141,9 +142,11 @@ class TestErasure:
         mentor, actor = world.mentor(name="Erasable Mentor")
         case = world.case("matched", mentor_id=mentor)
         runner.catch_up()
+        app.keys.destroy(f"subject:{actor.id}")  # erasure destroys the key, then purges
         purge_subject(runner.store, actor.id)
         [entry] = read_models.directory(world.programme_id)
         assert (entry.name, entry.headline, entry.expertise) == (None, None, ())
         assert read_models.case_summary(case["case_id"]).mentor_name is None
         assert [r.mentor_name for r in read_models.line_manager_reports(case["manager"].id)] == [None]
         assert read_models.directory(world.programme_id, expertise="maths") == []
+        assert_equals_fresh_rebuild(app, runner.store)  # what a rebuild after erasure would hold
