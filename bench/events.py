@@ -24,6 +24,7 @@ from bench.common import (
     Figure, WorkerFactory, add_common_arguments, connect, load, measure_in_turn, now, prepare_database, print_table,
     raw_locked_insert, server_version, settings_from,
 )
+from bench.floor import floor_app, noting
 from bench.world import ActivePartnership, active_partnerships
 
 TARGET = 0.40
@@ -40,9 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> bool:
     prepare_database(args)
+    floor_app(settings_from(args), create_table=True).close()
     load_before = load()
     most = max(args.threads)
-    app = build_app(settings_from(args, postgres_pool_size=args.pool_size or most + 2))
+    settings = settings_from(args, postgres_pool_size=args.pool_size or most + 2)
+    app, floor = build_app(settings), floor_app(settings)
     try:
         partnerships = active_partnerships(app, most * args.partnerships_per_thread)
         state_bytes = _session_event_size(app, args, partnerships)
@@ -53,6 +56,12 @@ def run(args: argparse.Namespace) -> bool:
             )
             for t in args.threads for pipelined in (False, True)
         } | {
+            ("floor", t, False): Figure(
+                "eventsourcing alone: plain aggregate", t,
+                noting(floor, args.partnerships_per_thread, NOTES, ACTIONS),
+            )
+            for t in args.threads
+        } | {
             ("trellis", t, False): Figure(
                 "Trellis: record_session", t, _recording(app, partnerships, args.partnerships_per_thread)
             )
@@ -61,6 +70,7 @@ def run(args: argparse.Namespace) -> bool:
         rates = dict(zip(figures, measure_in_turn(list(figures.values()), args), strict=True))
     finally:
         app.close()
+        floor.close()
     raw = {t: max(rates["raw", t, False], rates["raw", t, True], key=lambda r: r.per_second) for t in args.threads}
     trellis = {t: rates["trellis", t, False] for t in args.threads}
     print_table(
@@ -68,7 +78,8 @@ def run(args: argparse.Namespace) -> bool:
         f" in {args.rounds} rounds · raw rows of {state_bytes} bytes\n{os.cpu_count()} CPUs, load average"
         f" {load_before:.1f} before and {load():.1f} after",
         list(rates.values()),
-        [(f"Trellis / faster raw at {t}", trellis[t], raw[t]) for t in args.threads],
+        [(f"Trellis / faster raw at {t}", trellis[t], raw[t]) for t in args.threads]
+        + [(f"eventsourcing alone / faster raw at {t}", rates["floor", t, False], raw[t]) for t in args.threads],
     )
     met = trellis[most].per_second >= TARGET * raw[most].per_second
     print(f"target: Trellis at {most} ≥ {TARGET:.0%} of raw at {most}: {'met' if met else 'MISSED'}")
