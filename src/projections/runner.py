@@ -44,11 +44,14 @@ class Runner:
         self._changed = threading.Condition()
         self._positions: dict[str, int] = {}
         self._thread: threading.Thread | None = None
+        self.app: Any = None
 
     @classmethod
     def for_app(cls, app: Any, **options: Any) -> Runner:
         """A runner for the `Trellis` application's recorder and mapper."""
-        return cls(app.recorder, app.mapper, **options)
+        runner = cls(app.recorder, app.mapper, **options)
+        runner.app = app  # the application closes its datastore when collected
+        return runner
 
     # -- positions ----------------------------------------------------------------------------
     def positions(self) -> dict[str, int]:

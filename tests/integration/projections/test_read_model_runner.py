@@ -3,6 +3,10 @@ writers, and rebuilds one read model while the others serve. SQLite and PostgreS
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -94,6 +98,43 @@ class TestCrashSafety:
         restarted.catch_up()
         assert set(restarted.positions().values()) == {app.recorder.max_notification_id()}
         assert_equals_fresh_rebuild(app, runner.store)
+
+
+    def test_a_runner_process_killed_mid_transaction_resumes_without_loss(self, app, runner, settings, monkeypatch):
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=10)
+        runner.catch_up()
+        before = app.recorder.max_notification_id()
+        for stage in ("active", "called", "eoi", "active"):
+            world.case(stage, mentor_id=mentor)
+        _use_settings(monkeypatch, settings)
+        died = subprocess.run([sys.executable, "-c", KILLED_RUNNER], env=os.environ.copy(), timeout=120)
+        assert died.returncode == -signal.SIGKILL
+        assert runner.positions()["dashboard"] == before + 10  # its first batch committed, the second died
+
+        restarted = Runner.for_app(app)
+        restarted.catch_up()
+        assert set(restarted.positions().values()) == {app.recorder.max_notification_id()}
+        assert_equals_fresh_rebuild(app, runner.store)
+
+
+KILLED_RUNNER = """
+import os, signal
+from api.bootstrap import build_app
+from api.settings import Settings
+from projections.runner import Runner
+
+runner = Runner.for_app(build_app(Settings()), batch_size=10)
+seen = []
+
+def die(event, writer):
+    seen.append(event)
+    if len(seen) == 15:  # half way through the dashboard's second batch, rows written, not committed
+        os.kill(os.getpid(), signal.SIGKILL)
+
+runner.projections[0].catch_all = die
+runner.catch_up()
+"""
 
 
 class TestConcurrentWriters:
