@@ -81,6 +81,10 @@ class Store:
 
     @classmethod
     def of(cls, recorder: Any) -> Store:
+        if not hasattr(recorder, "datastore"):
+            from domain.errors import Invalid
+
+            raise Invalid("read models are kept in SQLite or PostgreSQL, not in memory")
         return cls(recorder.datastore)
 
     @contextmanager

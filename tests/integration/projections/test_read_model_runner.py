@@ -51,6 +51,28 @@ class TestFollowing:
         runner.wait(app.recorder.max_notification_id())
         assert read_models.case_summary(case["case_id"]).stage == "awaiting_matching_request"
 
+    def test_on_postgresql_a_notification_wakes_the_runner_between_polls(self, app, backend):
+        if backend != "postgres":
+            pytest.skip("SQLite has no LISTEN/NOTIFY; its runner polls")
+        listening = Runner.for_app(app, poll_seconds=3600).start_in_thread()
+        try:
+            listening.wait(timeout=30)  # the first step, before any wait for a poll
+            case = World.create(app).case("eoi")
+            listening.wait(app.recorder.max_notification_id(), timeout=30)  # an hour's poll away
+            assert ReadModels(listening.store).case_summary(case["case_id"]).stage == "awaiting_line_manager"
+        finally:
+            listening.stop()
+
+    def test_without_notifications_the_poll_still_catches_up(self, app):
+        polling = Runner.for_app(app, listen=False, poll_seconds=0.05).start_in_thread()
+        try:
+            polling.wait(timeout=30)
+            case = World.create(app).case("approved")
+            polling.wait(app.recorder.max_notification_id(), timeout=30)
+            assert ReadModels(polling.store).case_summary(case["case_id"]).stage == "awaiting_matching_request"
+        finally:
+            polling.stop()
+
     def test_processing_the_same_events_twice_changes_nothing(self, app, runner):
         world = World.create(app)
         mentor, _ = world.mentor()
