@@ -37,7 +37,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--seconds", type=float, default=12.0, help="measured time per figure, over all rounds")
     run.add_argument("--rounds", type=int, default=6, help="slices per figure, the figures taken in turn")
     run.add_argument("--warmup", type=float, default=0.5, help="unmeasured time before each slice")
-    parser.add_argument("--check", action="store_true", help="exit non-zero when a target is missed")
+    parser.add_argument("--check", action="store_true", help="exit non-zero when a target is missed or not judged")
+    parser.add_argument("--max-busy", type=float, default=0.25,
+                        help="judge no target when others kept more than this share of the CPUs busy")
 
 
 def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
@@ -196,9 +198,22 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def load() -> float:
-    """The machine's one-minute load average: figures taken on a busy machine mean little."""
-    return os.getloadavg()[0]
+def background_busy(seconds: float = 1.0) -> float:
+    """The share of all CPUs busy over `seconds` while this process only waits: others' work.
+    Figures taken on a busy machine mean little. NaN where /proc/stat is missing."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            ticks = [int(n) for n in stat.readline().split()[1:9]]
+        return ticks[3] + ticks[4], sum(ticks)
+
+    try:
+        idle_before, total_before = sample()
+        time.sleep(seconds)
+        idle_after, total_after = sample()
+    except OSError:
+        return float("nan")
+    return 1 - (idle_after - idle_before) / max(1, total_after - total_before)
 
 
 def print_table(title: str, rates: Sequence[Rate], ratios: Sequence[tuple[str, Rate, Rate]]) -> None:
