@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     missed = [suite.__name__ for suite in suites if not suite.run(args)]
     if missed:
-        print(f"\ntargets missed in: {', '.join(missed)}")
+        print(f"\ntargets missed or not judged in: {', '.join(missed)}")
     return 1 if args.check and missed else 0
 
 
