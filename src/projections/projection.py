@@ -156,5 +156,5 @@ class Writer:
             group = groups.setdefault((table.name, columns), (table, []))
             group[1].append(tuple(values[c] for c in columns))
         for (_, columns), (table, rows) in groups.items():
-            self.cursor.executemany(table.upsert_sql(columns, self.suffix), rows)
+            self.cursor.upsert(table, columns, rows, self.suffix)
         self.pending.clear()

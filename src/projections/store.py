@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+BULK_ROWS = 200
+
 
 @dataclass(frozen=True)
 class Table:
@@ -35,11 +37,15 @@ class Table:
         ]
 
     def upsert_sql(self, columns: Sequence[str], suffix: str = "") -> str:
+        values = ", ".join("?" for _ in columns)
+        return f"INSERT INTO {self.named(suffix)} ({', '.join(columns)}) VALUES ({values}) {self.on_conflict(columns)}"
+
+    def on_conflict(self, columns: Sequence[str]) -> str:
+        """The upsert's tail: a row that exists takes the new values of `columns`."""
         unknown = set(columns) - set(self.columns)
         if unknown or not set(self.key) <= set(columns):
             raise ValueError(f"{self.name}: bad columns {sorted(unknown) or sorted(self.key)}")
-        values = ", ".join("?" for _ in columns)
-        head = f"INSERT INTO {self.named(suffix)} ({', '.join(columns)}) VALUES ({values}) ON CONFLICT ({', '.join(self.key)})"
+        head = f"ON CONFLICT ({', '.join(self.key)})"
         updates = [c for c in columns if c not in self.key]
         if not updates:
             return head + " DO NOTHING"
@@ -63,6 +69,21 @@ class Cursor:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._raw.executemany(self._sql(sql), rows)
+
+    def upsert(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = "") -> None:
+        """Many rows at once: COPY into a temporary table and one INSERT … SELECT on
+        PostgreSQL when there are many, `executemany` otherwise (and always on SQLite)."""
+        if not self._postgres or len(rows) < BULK_ROWS:
+            self.executemany(table.upsert_sql(columns, suffix), rows)
+            return
+        target, cols = table.named(suffix), ", ".join(columns)
+        temp = f"bulk_{target}"
+        self._raw.execute(f"CREATE TEMPORARY TABLE {temp} (LIKE {target}) ON COMMIT DROP")
+        with self._raw.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
+            for values in rows:
+                copy.write_row(values)
+        self._raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {temp} {table.on_conflict(columns)}")
+        self._raw.execute(f"DROP TABLE {temp}")
 
     def fetchall(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._raw.fetchall()]
