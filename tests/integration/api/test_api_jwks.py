@@ -1,0 +1,113 @@
+"""Tokens from an organisation's identity provider: RS256, verified against its JWKS by URL."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+
+from api.http.app import create_app
+
+ISSUER = "https://idp.example.org/"
+AUDIENCE = "trellis"
+
+
+def rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> rsa.RSAPrivateKey:
+    return rsa_key()
+
+
+@pytest.fixture(scope="module")
+def jwks_url(signing_key) -> Iterator[str]:
+    """A local issuer publishing its public key set, as an identity provider would."""
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key.public_key()))
+    body = json.dumps({"keys": [jwk | {"kid": "key-1", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
+    server.shutdown()
+
+
+@pytest.fixture
+def client(sqlite_settings, jwks_url) -> Iterator[TestClient]:
+    settings = sqlite_settings.model_copy(update={"jwt_jwks_url": jwks_url, "jwt_issuer": ISSUER,
+                                                  "jwt_audience": AUDIENCE, "run_projections": False})
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def token(key, kid: str = "key-1", **claims) -> str:
+    base = {"sub": "person-7", "roles": ["auditor", "mentor"], "iss": ISSUER, "aud": AUDIENCE,
+            "exp": int(time.time()) + 300}
+    return jwt.encode(base | claims, key, algorithm="RS256", headers={"kid": kid})
+
+
+def me(client: TestClient, bearer: str, **headers: str):
+    return client.get("/me", headers={"Authorization": f"Bearer {bearer}"} | headers)
+
+
+class TestIdentityProviderTokens:
+    def test_a_token_signed_by_the_issuer_names_the_person_and_roles(self, client, signing_key):
+        response = me(client, token(signing_key))
+        assert response.status_code == 200
+        assert response.json() == {"id": "person-7", "role": "auditor", "roles": ["auditor", "mentor"]}
+
+    def test_a_person_with_several_roles_chooses_one(self, client, signing_key):
+        assert me(client, token(signing_key), **{"X-Trellis-Role": "mentor"}).json()["role"] == "mentor"
+        assert me(client, token(signing_key), **{"X-Trellis-Role": "administrator"}).status_code == 401
+
+    def test_a_token_signed_by_another_key_is_refused(self, client):
+        assert me(client, token(rsa_key())).status_code == 401
+
+    def test_a_token_naming_an_unknown_key_is_refused(self, client, signing_key):
+        assert me(client, token(signing_key, kid="key-2")).status_code == 401
+
+    def test_the_wrong_audience_or_issuer_is_refused(self, client, signing_key):
+        assert me(client, token(signing_key, aud="another-app")).status_code == 401
+        assert me(client, token(signing_key, iss="https://evil.example/")).status_code == 401
+
+    def test_a_shared_secret_token_is_refused_when_a_jwks_is_configured(self, client, sqlite_settings):
+        secret = sqlite_settings.jwt_secret.get_secret_value()
+        hs = jwt.encode({"sub": "person-7", "roles": ["auditor"], "iss": ISSUER, "aud": AUDIENCE,
+                         "exp": int(time.time()) + 300}, secret, algorithm="HS256", headers={"kid": "key-1"})
+        assert me(client, hs).status_code == 401
+
+
+class TestTheSharedSecret:
+    PRODUCTION_KEY = "cHJvZHVjdGlvbi1tYXN0ZXIta2V5LTMyLWJ5dGVzISE="  # 32 bytes, not the development key
+
+    def test_production_refuses_the_development_secret(self):
+        from pydantic import ValidationError
+
+        from api.settings import Settings
+
+        with pytest.raises(ValidationError, match="TRELLIS_JWT_SECRET"):
+            Settings(environment="production", master_key=self.PRODUCTION_KEY)
+
+    def test_production_accepts_its_own_secret_or_an_issuer(self, jwks_url):
+        from api.settings import Settings
+
+        Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="s" * 40)
+        Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="", jwt_jwks_url=jwks_url)
