@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api.http import problems
 from api.http.auth import Authenticator
+from api.http.deps import read_position
 from api.http.dashboard import router as dashboard_router
 from api.http.idempotency_store import idempotency_store_for
 from api.http.middleware import RequestIdMiddleware
@@ -33,7 +34,9 @@ event; every read is a projection of those events.
 **Sign in** with a bearer JWT (`sub` = your person id, `roles` = your roles). **Errors** are
 `application/problem+json` (RFC 9457). **Commands** are POSTs and accept an `Idempotency-Key`.
 Read models follow the commands within moments: a command's answer carries the event log
-`position` it reached."""
+`position` it reached, and every GET answers with `X-Trellis-Read-Position`, the position
+the read models had reached before the read (a read at or past a command's position
+reflects that command)."""
 
 
 def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = None,
@@ -44,6 +47,7 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
             app.state.trellis = side.trellis
             app.state.read_models = side.read_models
             app.state.runner = side.runner
+            app.state.read_side = side
             app.state.idempotency = idempotency_store_for(side.trellis.factory)
             app.state.authenticator = Authenticator.from_settings(settings)
             app.state.settings = settings
@@ -52,7 +56,7 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
 
     app = FastAPI(
         title="Trellis", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-        dependencies=[Depends(authorise)],
+        dependencies=[Depends(authorise), Depends(read_position)],
     )
     problems.install(app)
     for module in ROUTERS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.application import Trellis
@@ -56,3 +56,12 @@ def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Ac
 TrellisDep = Annotated[Trellis, Depends(get_trellis)]
 ReadModelsDep = Annotated[Any, Depends(get_read_models)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def read_position(request: Request, response: Response) -> None:
+    """On every GET: `X-Trellis-Read-Position`, taken before the read (so a lower bound)."""
+    side = getattr(request.app.state, "read_side", None)
+    if request.method == "GET" and side is not None:
+        position = side.read_position()
+        if position is not None:
+            response.headers["X-Trellis-Read-Position"] = str(position)

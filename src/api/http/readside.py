@@ -28,20 +28,28 @@ class ReadSide:
     trellis: Trellis
     read_models: Any
     runner: Runner | None
+    tracker: Runner | None = None  # reads the tracked positions, running or not
+
+    def read_position(self) -> int | None:
+        """The slowest read model's tracked position: every read reflects at least this."""
+        if self.tracker is None:
+            return None
+        return min(self.tracker.positions().values(), default=0)
 
     @classmethod
     @contextmanager
     def open(cls, settings: Settings, *, trellis: Trellis | None = None, read_models: Any = None) -> Iterator[ReadSide]:
         owned = trellis is None
         trellis = trellis if trellis is not None else build_app(settings)
-        runner = None
+        runner = tracker = None
         try:
             if read_models is None:
                 read_models = ReadModels(Store.of(trellis.recorder))
+                tracker = Runner.for_app(trellis)
                 if settings.run_projections:
-                    runner = Runner.for_app(trellis).start_in_thread()
+                    runner = tracker.start_in_thread()
             log.info("api_started", persistence=settings.persistence, projections_in_process=runner is not None)
-            yield cls(trellis, read_models, runner)
+            yield cls(trellis, read_models, runner, tracker)
         finally:
             if runner is not None:
                 runner.stop()

@@ -89,6 +89,7 @@ POLICY: dict[str, Rule] = {
     "POST /cases/{case_id}/rematch": PARTY_OR_ADMIN,
     "POST /cases/{case_id}/withdraw": MENTEE_SELF_SERVICE,
     # partnerships: session content is the pair's alone
+    "GET /partnerships": OVERSIGHT,
     "GET /partnerships/mine": allow({MENTEE: ANY, MENTOR: ANY}),
     "GET /partnerships/{partnership_id}": allow({ADMIN: ANY, AUDITOR: ANY, MENTEE: OWN, MENTOR: OWN}),
     "GET /partnerships/{partnership_id}/sessions": PAIR_ONLY,

@@ -50,6 +50,7 @@ SPEC = {
     "POST /cases/{case_id}/confirm-match": "administrator",
     "POST /cases/{case_id}/rematch": PARTY_OR_ADMIN,
     "POST /cases/{case_id}/withdraw": "administrator mentee:own",
+    "GET /partnerships": OVERSIGHT,
     "GET /partnerships/mine": "mentee mentor",
     "GET /partnerships/{partnership_id}": "administrator auditor mentee:own mentor:own",
     "GET /partnerships/{partnership_id}/sessions": PAIR,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from api.http import views
 from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
@@ -18,6 +19,14 @@ from api.http.schemas.partnerships import (
 )
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=CommandRoute, responses=COMMON)
+
+
+@router.get("", summary="List a programme's partnerships", description="For administrators and auditors.")
+def list_partnerships(
+    programme_id: UUID, read_models: ReadModelsDep,
+    status: Annotated[Literal["awaiting_signatures", "active", "ended"] | None, Query()] = None,
+) -> list[PartnershipDetail]:
+    return [views.shape(PartnershipDetail, p) for p in read_models.partnerships(programme_id, status=status)]
 
 
 @router.get("/mine", summary="My partnerships", description="The mentee's or mentor's own, in a programme.")

@@ -32,8 +32,8 @@ class Body(BaseModel):
 
 
 class Done(BaseModel):
-    """A command was recorded. `position` is the event log's head after it: a read model
-    that has reached it reflects the command."""
+    """A command was recorded. `position` is the event log's head after it: a read whose
+    `X-Trellis-Read-Position` has reached it reflects the command."""
 
     id: UUID = Field(description="The programme, mentor, case or partnership the command acted on.")
     position: int | None = Field(description="The event log's head after the command.", examples=[42])
