@@ -6,7 +6,6 @@ content, special-category data or anything outside each read model's allow-list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -15,144 +14,17 @@ from domain import Stage
 from domain.errors import NotFound
 from projections import audit, dashboard, line_managers, mentors
 from projections.qa import QAStatistics, statistics_for
+from projections.results import (
+    ActionQueues, AuditEntry, CaseSummary, DirectoryEntry, LineManagerCase, MentorCapacity, PartnershipSummary,
+    Position, QueueItem,
+)
 from projections.store import Store
 
 DEFAULT_STALE_DAYS = 30
-
-
-# -- results ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class QueueItem:
-    """One item in an action queue, with how long it has waited."""
-
-    case_id: str | None
-    partnership_id: str | None
-    since: str
-    age_days: int
-    priority: bool = False
-
-
-@dataclass(frozen=True)
-class ActionQueues:
-    programme_id: str
-    eois_awaiting_line_manager: tuple[QueueItem, ...]
-    awaiting_match: tuple[QueueItem, ...]
-    proposals_awaiting_outcome: tuple[QueueItem, ...]
-    agreements_awaiting_signature: tuple[QueueItem, ...]
-    extensions_pending: tuple[QueueItem, ...]
-    awaiting_feedback: tuple[QueueItem, ...]
-    stale_partnerships: tuple[QueueItem, ...]
-    stale_after_days: int
-
-
-@dataclass(frozen=True)
-class MentorCapacity:
-    mentor_id: str
-    programme_id: str
-    name: str | None
-    status: str
-    capacity: int
-    confirmed: int
-    held: int
-    free: int
-
-
-@dataclass(frozen=True)
-class DirectoryEntry:
-    """The public directory profile of a mentor in the pool."""
-
-    mentor_id: str
-    programme_id: str
-    name: str | None
-    headline: str | None
-    bio: str | None
-    expertise: tuple[str, ...]
-    sector: str | None
-    region: str | None
-    free: int
-
-
-@dataclass(frozen=True)
-class LineManagerCase:
-    """What a line manager sees of a report's case: stage, dates, the mentor's name."""
-
-    case_id: str
-    mentee_id: str
-    programme_id: str
-    stage: str
-    progress: str  # awaiting_approval | declined | matching | matched | active | finished | withdrawn
-    submitted_at: str
-    stage_since: str
-    started_on: str | None
-    ended_at: str | None
-    mentor_name: str | None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    position: int
-    recorded_at: str
-    event_type: str
-    aggregate_type: str
-    aggregate_id: str
-    version: int
-    actor_id: str | None
-    actor_role: str | None
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """The administrator's view of a case: stage, dates, mentor and partnership — never content."""
-
-    case_id: str
-    programme_id: str
-    mentee_id: str
-    mentee_name: str | None
-    line_manager_id: str | None
-    stage: str
-    stage_since: str
-    submitted_at: str
-    priority: bool
-    closed_reason: str | None
-    mentor_id: str | None
-    mentor_name: str | None
-    partnership_id: str | None
-    partnership_status: str | None
-
-
-@dataclass(frozen=True)
-class PartnershipSummary:
-    partnership_id: str
-    case_id: str
-    programme_id: str
-    mentee_id: str
-    mentee_name: str | None
-    mentor_id: str
-    mentor_name: str | None
-    status: str
-    formed_at: str
-    started_on: str | None
-    mentee_signed: bool
-    mentor_signed: bool
-    sessions: int
-    last_session_on: str | None
-    extension_pending: bool
-    extension_requested_at: str | None
-    ended_at: str | None
-    end_reason: str | None
-    feedback_requested: bool
-    feedback_received: int
-
-
-@dataclass(frozen=True)
-class Position:
-    name: str
-    position: int
-    head: int
-
-    @property
-    def lag(self) -> int:
-        return max(self.head - self.position, 0)
+__all__ = [
+    "ActionQueues", "AuditEntry", "CaseSummary", "DirectoryEntry", "LineManagerCase", "MentorCapacity",
+    "PartnershipSummary", "Position", "QAStatistics", "QueueItem", "ReadModels",
+]
 
 
 # -- the queries ----------------------------------------------------------------------------------

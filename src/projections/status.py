@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from projections import PROJECTIONS
-from projections.queries import Position
+from projections.results import Position
 from projections.store import Store
 
 

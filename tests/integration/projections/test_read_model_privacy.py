@@ -8,7 +8,7 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
-from conftest import owned_tables
+from read_model_checks import owned_tables
 from lifecycle import ADMIN, World
 
 from domain import Actor, Confidential, Partnership, Personal, PersonDetails, Role, SpecialCategory

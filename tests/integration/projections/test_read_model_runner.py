@@ -12,7 +12,7 @@ import time
 from datetime import date
 
 import pytest
-from conftest import assert_equals_fresh_rebuild
+from read_model_checks import assert_equals_fresh_rebuild
 from lifecycle import ADMIN, World
 
 from api.bootstrap import build_app

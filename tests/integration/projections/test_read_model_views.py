@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
-from conftest import assert_equals_fresh_rebuild
+from read_model_checks import assert_equals_fresh_rebuild
 from lifecycle import ADMIN, World
 
 from api.demo import load_demo
