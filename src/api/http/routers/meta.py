@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
+from api.http.auth import Authenticator
 from api.http.deps import CurrentActor, bearer, get_authenticator
 from api.http.problems import COMMON
 from api.http.schemas.oversight import DemoSignIn, Health, Me
@@ -21,7 +22,7 @@ def health() -> Health:
 
 @router.get("/me", summary="Who am I?", description="The caller's id, the role acted in and every role granted.")
 def me(actor: CurrentActor, credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)],
-       authenticator: Annotated[object, Depends(get_authenticator)]) -> Me:
+       authenticator: Annotated[Authenticator, Depends(get_authenticator)]) -> Me:
     roles = authenticator.claims(credentials.credentials).get("roles", [])
     return Me(id=actor.id, role=actor.role.value, roles=[str(r) for r in roles])
 

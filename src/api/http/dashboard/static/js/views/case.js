@@ -39,7 +39,7 @@ export async function render(caseId) {
   ]);
   const actions = [...caseActions(c, mentors, programme), ...partnershipActions(c, p)];
   return h("div", {},
-    h("p", {}, h("a", { href: "#/board" }, "← Pipeline board")),
+    h("p", {}, h("a", { href: "#/board" }, "Back to the pipeline board")),
     h("h1", {}, `Case: ${c.mentee_name || c.mentee_id}`),
     h("p", { class: "muted" }, `Case id ${shortId(c.case_id)}…`),
     facts(c, p),

@@ -1,0 +1,52 @@
+"""`trellis token` and the demo's sign-in list."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from api.bootstrap import build_app, init_database
+from api.cli import main
+from api.cli.serve import demo_sign_in
+from api.demo import load_demo
+from api.http.app import create_app
+from api.http.auth import Authenticator
+from api.settings import Settings
+
+
+class TestTokens:
+    def test_trellis_token_issues_a_token_the_api_accepts(self, capsys, monkeypatch, sqlite_settings):
+        monkeypatch.setenv("TRELLIS_DATA_DIR", str(sqlite_settings.data_dir))
+        assert main(["token", "--sub", "mentor-9", "--role", "mentor", "--role", "auditor"]) == 0
+        token = capsys.readouterr().out.strip()
+        actor = Authenticator.from_settings(Settings()).actor(f"Bearer {token}", "auditor")
+        assert (actor.id, actor.role.value) == ("mentor-9", "auditor")
+
+    def test_an_unknown_role_is_refused(self, capsys):
+        assert main(["token", "--sub", "x", "--role", "superuser"]) == 2
+        assert "unknown role" in capsys.readouterr().out
+
+
+class TestDemoSignIn:
+    def test_every_role_signs_in_and_the_demo_pair_reads_their_sessions(self, tmp_path):
+        settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path)
+        init_database(settings)
+        trellis = build_app(settings)
+        try:
+            for _ in range(2):  # a restart finds the demo loaded and signs in the same people
+                entries = demo_sign_in(settings, load_demo(trellis))
+            with TestClient(create_app(settings, trellis=trellis, demo_sign_in=entries)) as client:
+                listed = {e["role"]: e for e in client.get("/dev/demo-sign-in").json()}
+                assert set(listed) == {"administrator", "line_manager", "mentor", "mentee", "auditor", "dpo"}
+                client.app.state.runner.wait()
+                programme = client.get("/programmes", headers=_auth(listed["mentee"])).json()[0]["programme_id"]
+                mine = client.get("/partnerships/mine", params={"programme_id": programme},
+                                  headers=_auth(listed["mentee"])).json()
+                sessions = client.get(f"/partnerships/{mine[0]['partnership_id']}/sessions",
+                                      headers=_auth(listed["mentor"]))
+                assert sessions.status_code == 200 and sessions.json()
+        finally:
+            trellis.close()
+
+
+def _auth(entry: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {entry['token']}"}
