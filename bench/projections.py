@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("projections")
     group.add_argument("--events", type=int, default=50_000, help="events in the store before rebuilding")
     group.add_argument("--lag-rate", type=float, default=100.0, help="sessions recorded per second for the lag")
-    group.add_argument("--lag-writers", type=int, default=2)
+    group.add_argument("--lag-writers", type=int, default=2, help="threads sharing that rate")
 
 
 def run(args: argparse.Namespace) -> bool:
