@@ -4,7 +4,8 @@ import { h, svg, uid } from "./dom.js";
 
 export function barChart(title, bars, { unit = "" } = {}) {
   const shown = bars.filter((b) => b.value !== null && b.value !== undefined);
-  const labelWidth = 190, barSpace = 330, valueWidth = 70, rowHeight = 26, top = 8;
+  const longest = Math.max(...shown.map((b) => String(b.label).length), 4);
+  const labelWidth = Math.min(330, 7 * longest + 16), barSpace = 330, valueWidth = 70, rowHeight = 26, top = 8;
   const width = labelWidth + barSpace + valueWidth;
   const height = top * 2 + Math.max(1, shown.length) * rowHeight;
   const max = Math.max(1, ...shown.map((b) => Number(b.value) || 0));

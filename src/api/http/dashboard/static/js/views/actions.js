@@ -38,7 +38,7 @@ function mentorChoices(mentors) {
       const id = `mentor-${m.mentor_id}`;
       return h("label", { class: "choice", for: id },
         h("input", { type: "radio", name: "mentor_id", id, value: m.mentor_id, required: true, disabled: full }),
-        `${m.name || "Mentor"} — ${m.free} of ${m.capacity} places free${full ? " (full)" : ""}`);
+        `${m.name || "Mentor"} — ${m.free} of ${m.capacity} ${m.capacity === 1 ? "place" : "places"} free${full ? " (full)" : ""}`);
     }));
 }
 

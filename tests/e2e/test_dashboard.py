@@ -1,0 +1,179 @@
+"""The administrators' dashboard in headless Chromium against the real app on loopback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.people import Programme
+
+
+@pytest.fixture
+def programme(live_server) -> Programme:
+    """A programme with two mentors and two partnerships already active (so that the QA
+    statistics, suppressed below the threshold of 2, have something to show)."""
+    world = Programme(live_server.url, live_server.settings).register()
+    world.mentor_ids = [world.mentor("Avery Okafor", 3), world.mentor("Bea Lindqvist", 1)]
+    for n in (1, 2):
+        world.active_partnership(f"Earlier Mentee {n}", world.mentor_ids[0])
+    return world
+
+
+def sign_in(page: Page, url: str, token: str) -> None:
+    page.goto(f"{url}/dashboard/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Bearer token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Pipeline board"))).to_be_visible()
+
+
+def nav(page: Page, section: str):
+    return page.get_by_role("navigation", name="Dashboard sections").get_by_role("link", name=section)
+
+
+def stage_count(page: Page, label: str):
+    return page.locator(".cards li", has_text=label).locator(".count")
+
+
+def statistic(page: Page, label: str):
+    return page.get_by_role("row", name=re.compile(f"^{label} ")).get_by_role("cell")
+
+
+def next_step(page: Page, title: str):
+    return page.get_by_role("region", name=title)
+
+
+class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
+    def test_through_the_dashboard_with_the_board_and_statistics_following(self, page, live_server, programme, snap):
+        case_id, _ = programme.eoi("Casey Newcomer")
+        programme.wait_for_read_models()
+        sign_in(page, live_server.url, programme.admin_token)
+
+        # the board shows the EOI waiting for the line manager, with its age
+        expect(stage_count(page, "Awaiting line manager")).to_have_text("1")
+        queue = page.locator("section[data-queue^='Expressions of interest awaiting']")
+        expect(queue.get_by_role("row", name=re.compile("Casey Newcomer today"))).to_be_visible()
+        page.goto(f"{live_server.url}/dashboard/#/stats")
+        expect(statistic(page, "Partnerships started")).to_have_text("2")
+        snap("01-statistics-before")
+
+        # the line manager approves through the API: administrators approve nothing
+        programme.approve(case_id)
+        programme.wait_for_read_models()
+        nav(page, "Pipeline board").click()
+        expect(stage_count(page, "Awaiting line manager")).to_have_text("0")
+        snap("02-board-after-approval")
+        page.locator("section[data-queue^='Waiting for a match']").get_by_role("link", name="Casey Newcomer").click()
+        expect(page.get_by_role("heading", name="Case: Casey Newcomer")).to_be_visible()
+
+        # the mentee's matching request, copied in by the administrator
+        step = next_step(page, "Record the matching request for the mentee")
+        step.get_by_label("First choice").select_option(label="Avery Okafor")
+        step.get_by_label("Goals").fill("Lead a team through a curriculum change")
+        step.get_by_role("button", name="Record the matching request").click()
+        expect(page.get_by_role("status")).to_have_text("Matching request recorded.")
+
+        # propose a match, seeing each mentor's free capacity
+        step = next_step(page, "Propose a match")
+        expect(step.get_by_label(re.compile("^Avery Okafor"))).to_have_accessible_name(
+            "Avery Okafor — 1 of 3 places free")
+        expect(step.get_by_label(re.compile("^Bea Lindqvist"))).to_be_enabled()
+        step.get_by_label(re.compile("^Avery Okafor")).check()
+        step.get_by_label("Reasons for the match").fill("Same phase")
+        snap("03-propose-a-match")
+        step.get_by_role("button", name="Propose this match").click()
+        expect(page.get_by_role("status")).to_have_text("Match proposed.")
+
+        next_step(page, "Record the discovery call").get_by_role("button", name="Record the discovery call").click()
+        expect(page.get_by_role("status")).to_have_text("Discovery call recorded.")
+        next_step(page, "Confirm the match").get_by_role("button", name="Confirm the match").click()
+        expect(page.get_by_role("status")).to_have_text("Match confirmed; the partnership awaits signatures.")
+        next_step(page, "Record the mentee's signature").get_by_role("button").click()
+        expect(page.get_by_role("status")).to_have_text("The mentee's signature is recorded.")
+        next_step(page, "Record the mentor's signature").get_by_role("button").click()
+        expect(page.get_by_role("status")).to_have_text("The mentor's signature is recorded.")
+
+        facts = page.locator("dl.facts")
+        expect(facts).to_contain_text("PartnershipActive partnership")
+        expect(facts).to_contain_text("Signed bymentee and mentor")
+        timeline = page.get_by_role("list", name="Timeline, oldest first")
+        expect(timeline.get_by_role("listitem")).to_have_text([
+            re.compile(f"^{step}") for step in (
+                "Expression of interest submitted", "Line manager approved", "Matching request submitted",
+                "Match proposed", "Discovery call held", "Match confirmed", "Partnership formed",
+                "Agreement signed", "Agreement signed", "Partnership started",
+            )
+        ])
+        snap("04-case-active")
+
+        # the board and the statistics follow
+        nav(page, "Pipeline board").click()
+        expect(stage_count(page, "Matched")).to_have_text("3")
+        expect(page.get_by_role("row", name=re.compile("^Casey Newcomer Active partnership Avery Okafor"))).to_be_visible()
+        snap("05-board-after")
+        nav(page, "Mentor capacity").click()
+        expect(page.get_by_role("row", name=re.compile("^Avery Okafor"))).to_have_text(re.compile("In the pool\\s*3\\s*3\\s*0"))
+        nav(page, "QA statistics").click()
+        expect(statistic(page, "Partnerships started")).to_have_text("3")
+        expect(page.get_by_role("img", name=re.compile("^The pipeline"))).to_be_visible()
+        snap("06-statistics-after")
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Export as CSV").click()
+        rows = list(csv.reader(io.StringIO(download.value.path().read_text())))
+        assert rows[0] == ["statistic", "value", "suppressed"]
+        assert ["partnerships_started", "3", "no"] in rows
+        assert page.console_errors == []
+
+
+class TestProblemsAreShownAsReadableMessages:
+    def test_a_token_that_does_not_verify_is_refused_with_the_apis_reason(self, page, live_server):
+        page.goto(f"{live_server.url}/dashboard/")
+        page.get_by_label("Bearer token").fill("not-a-token")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_have_text("Sign in to do this: the token is invalid or has expired")
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    def test_a_step_the_case_no_longer_allows_shows_the_refusal_and_records_nothing(
+        self, page, live_server, programme, snap
+    ):
+        case_id, _ = programme.eoi("Robin Late")
+        programme.approve(case_id)
+        programme.wait_for_read_models()
+        sign_in(page, live_server.url, programme.admin_token)
+        page.goto(f"{live_server.url}/dashboard/#/cases/{case_id}")
+        expect(next_step(page, "Record the matching request for the mentee")).to_be_visible()
+
+        programme.withdraw(case_id)  # meanwhile, in another window, the case is withdrawn
+        step = next_step(page, "Record the matching request for the mentee")
+        step.get_by_label("First choice").select_option(label="Avery Okafor")
+        step.get_by_role("button", name="Record the matching request").click()
+
+        alert = page.get_by_role("alert")
+        expect(alert).to_have_text(re.compile(r"The current state does not allow this: case \S+ is closed"))
+        expect(alert).to_be_focused()
+        snap("07-refused-step")
+        timeline = programme.read(f"/cases/{case_id}/timeline").json()
+        assert [e["event_type"] for e in timeline][-1] == "Withdrawn"
+
+
+class TestKeyboardUse:
+    def test_an_administrator_signs_in_and_moves_between_pages_by_keyboard_alone(self, page, live_server, programme):
+        page.goto(f"{live_server.url}/dashboard/")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+        page.get_by_label("Bearer token").focus()
+        page.keyboard.insert_text(programme.admin_token)
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name="Sign in")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name=re.compile("^Pipeline board"))).to_be_focused()
+
+        nav(page, "Mentor capacity").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="Mentor capacity")).to_be_focused()
+        expect(nav(page, "Mentor capacity")).to_have_attribute("aria-current", "page")
