@@ -83,7 +83,7 @@ class Programme:
     def withdraw(self, case_id: str) -> None:
         self.admin(f"/cases/{case_id}/withdraw", {"reason": "Changed role"})
 
-    def active_partnership(self, name: str, mentor_id: str) -> str:
+    def active_partnership(self, name: str, mentor_id: str) -> tuple[str, str, str]:
         """A case taken all the way to an active partnership, each step by its own actor."""
         case_id, mentee = self.eoi(name)
         self.approve(case_id)
@@ -94,7 +94,7 @@ class Programme:
         partnership_id = self.admin(f"/cases/{case_id}/confirm-match")["id"]
         for party in ("mentee", "mentor"):
             self.admin(f"/partnerships/{partnership_id}/signatures", {"party": party})
-        return case_id
+        return case_id, partnership_id, mentee
 
     def read(self, path: str, **params: str) -> httpx.Response:
         with self.as_(self.admin_id, "administrator") as client:

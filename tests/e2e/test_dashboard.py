@@ -130,6 +130,39 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
         assert page.console_errors == []
 
 
+class TestAdministratorDecidesAnExtensionEndsAndAsksForFeedback:
+    def test_through_the_case_page_with_the_queues_following(self, page, live_server, programme, snap):
+        case_id, partnership_id, mentee = programme.active_partnership("Dale Extender", programme.mentor_ids[0])
+        programme.command(mentee, "mentee", f"/partnerships/{partnership_id}/extension-request", {"months": 3})
+        programme.wait_for_read_models()
+        sign_in(page, live_server.url, programme.admin_token)
+        queue = page.locator("section[data-queue^='Extension requests']")
+        queue.get_by_role("link", name="Dale Extender").click()
+        expect(page.locator("dl.facts")).to_contain_text(re.compile("Extension requestpending since"))
+
+        next_step(page, "Grant the extension").get_by_role("button", name="Grant the extension").click()
+        expect(page.get_by_role("status")).to_have_text("Extension granted.")
+        expect(page.locator("dl.facts")).to_contain_text("Extension requestnone pending")
+        expect(next_step(page, "Decline the extension")).to_have_count(0)
+
+        step = next_step(page, "End the partnership")
+        step.get_by_label("Reason").select_option(label="Completed")
+        step.get_by_role("button", name="End the partnership").click()
+        expect(page.get_by_role("status")).to_have_text("Partnership ended.")
+        expect(page.locator("dl.facts")).to_contain_text(re.compile("Ended.*\\(Completed\\)"))
+        next_step(page, "Request feedback").get_by_role("button", name="Send the feedback forms").click()
+        expect(page.get_by_role("status")).to_have_text("Feedback forms sent.")
+        expect(page.locator("dl.facts")).to_contain_text("Feedbackrequested; 0 of 2 received")
+        expect(page.get_by_text("Feedback has been requested; nothing else to do.")).to_be_visible()
+        snap("08-ended-feedback-requested")
+
+        nav(page, "Pipeline board").click()
+        expect(page.locator("section[data-queue^='Extension requests']")).to_contain_text("None waiting.")
+        feedback = page.locator("section[data-queue^='Ended partnerships awaiting feedback']")
+        expect(feedback.get_by_role("link", name="Dale Extender")).to_be_visible()
+        expect(page.get_by_role("row", name=re.compile("^Dale Extender Closed: partnership ended"))).to_be_visible()
+
+
 class TestProblemsAreShownAsReadableMessages:
     def test_a_token_that_does_not_verify_is_refused_with_the_apis_reason(self, page, live_server):
         page.goto(f"{live_server.url}/dashboard/")
