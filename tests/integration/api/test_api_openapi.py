@@ -3,10 +3,16 @@ its problems documented; commands declare the Idempotency-Key header."""
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
+
 import pytest
 
+import api.http as api_http
+from api.application import Trellis
 from api.http.app import create_app
 from api.settings import Settings
+from projections.queries import ReadModels
 
 SCHEMA = create_app(Settings(environment="test")).openapi()
 OPERATIONS = [(path, method, op) for path, ops in SCHEMA["paths"].items() for method, op in ops.items()]
@@ -54,3 +60,25 @@ class TestTheDocument:
         for name in ("CaseCreate", "SessionCreate", "MatchProposal", "PoolJoin", "ProgrammeCreate"):
             fields = schemas[name]["properties"].values()
             assert any("examples" in f or "$ref" in f for f in fields), name
+
+
+class TestEverythingIsReachable:
+    """Every lifecycle command of `Trellis` has a POST route; every read-model query a GET."""
+
+    SOURCES = "\n".join(
+        p.read_text() for p in Path(api_http.__file__).parent.glob("**/*.py") if "dashboard" not in p.parts
+    )
+
+    def test_every_command_of_the_application_has_a_route(self):
+        commands = [
+            name for name, method in inspect.getmembers(Trellis, inspect.isfunction)
+            if not name.startswith("_") and "actor" in inspect.signature(method).parameters
+        ]
+        assert len(commands) >= 28
+        for name in commands:
+            assert f"trellis.{name}(" in self.SOURCES, name
+
+    def test_every_read_model_query_has_a_route(self):
+        queries = [name for name, _ in inspect.getmembers(ReadModels, inspect.isfunction) if not name.startswith("_")]
+        for name in queries:
+            assert f"read_models.{name}(" in self.SOURCES, name
