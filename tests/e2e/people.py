@@ -26,6 +26,7 @@ class Programme:
     admin_id: str = field(default_factory=lambda: unique("admin"))
     manager_id: str = field(default_factory=lambda: unique("manager"))
     programme_id: str = ""
+    name: str = field(default_factory=lambda: unique("E2E programme"))
     position: int = 0
 
     def token(self, person: str, role: str) -> str:
@@ -52,7 +53,7 @@ class Programme:
 
     def register(self) -> Programme:
         self.programme_id = self.admin("/programmes", {
-            "name": unique("E2E programme"), "small_group_threshold": self.threshold,
+            "name": self.name, "small_group_threshold": self.threshold,
         })["id"]
         return self
 

@@ -23,12 +23,17 @@ def programme(live_server) -> Programme:
     return world
 
 
-def sign_in(page: Page, url: str, token: str) -> None:
+def sign_in(page: Page, url: str, programme: Programme) -> None:
+    """Signs in as the programme's administrator and picks the programme (the server holds others)."""
     page.goto(f"{url}/dashboard/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_label("Bearer token").fill(token)
+    page.get_by_label("Bearer token").fill(programme.admin_token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=re.compile("^Pipeline board"))).to_be_visible()
+    picker = page.get_by_label("Programme")
+    if picker.count():
+        picker.select_option(label=programme.name)
+    expect(page.get_by_role("heading", name=f"Pipeline board: {programme.name}")).to_be_visible()
 
 
 def nav(page: Page, section: str):
@@ -51,7 +56,7 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
     def test_through_the_dashboard_with_the_board_and_statistics_following(self, page, live_server, programme, snap):
         case_id, _ = programme.eoi("Casey Newcomer")
         programme.wait_for_read_models()
-        sign_in(page, live_server.url, programme.admin_token)
+        sign_in(page, live_server.url, programme)
 
         # the board shows the EOI waiting for the line manager, with its age
         expect(stage_count(page, "Awaiting line manager")).to_have_text("1")
@@ -135,7 +140,7 @@ class TestAdministratorDecidesAnExtensionEndsAndAsksForFeedback:
         case_id, partnership_id, mentee = programme.active_partnership("Dale Extender", programme.mentor_ids[0])
         programme.command(mentee, "mentee", f"/partnerships/{partnership_id}/extension-request", {"months": 3})
         programme.wait_for_read_models()
-        sign_in(page, live_server.url, programme.admin_token)
+        sign_in(page, live_server.url, programme)
         queue = page.locator("section[data-queue^='Extension requests']")
         queue.get_by_role("link", name="Dale Extender").click()
         expect(page.locator("dl.facts")).to_contain_text(re.compile("Extension requestpending since"))
@@ -177,7 +182,7 @@ class TestProblemsAreShownAsReadableMessages:
         case_id, _ = programme.eoi("Robin Late")
         programme.approve(case_id)
         programme.wait_for_read_models()
-        sign_in(page, live_server.url, programme.admin_token)
+        sign_in(page, live_server.url, programme)
         page.goto(f"{live_server.url}/dashboard/#/cases/{case_id}")
         expect(next_step(page, "Record the matching request for the mentee")).to_be_visible()
 
