@@ -16,6 +16,7 @@ from domain.checks import past_or_today, text
 from domain.people import PersonDetails, special_category
 from domain.programme import Matching, ProgrammeSettings
 from domain.protected import Personal, SpecialCategory
+from domain.snapshots import EnumFields, EnumSnapshot
 
 
 class Stage(StrEnum):
@@ -40,6 +41,9 @@ MAX_PREFERENCES = 5
 
 
 class Case(Aggregate):
+    Snapshot = EnumSnapshot
+    enum_fields: EnumFields = {"stage": Stage, "matching": Matching, "closed_reason": ClosedReason}  # noqa: RUF012
+
     @classmethod
     def submit_eoi(
         cls,

@@ -14,6 +14,7 @@ from domain.errors import Invalid, NotAllowed
 from domain.checks import past_or_today, text, whole_number
 from domain.people import PersonDetails, special_category
 from domain.protected import Personal, SpecialCategory
+from domain.snapshots import EnumFields, EnumSnapshot
 
 
 class MentorStatus(StrEnum):
@@ -33,6 +34,9 @@ def mentor_id(programme_id: UUID, person_id: str) -> UUID:
 
 
 class Mentor(Aggregate):
+    Snapshot = EnumSnapshot
+    enum_fields: EnumFields = {"status": MentorStatus}  # noqa: RUF012
+
     @classmethod
     def express_interest(
         cls, programme_id: UUID, person_id: str, details: PersonDetails, actor: Actor

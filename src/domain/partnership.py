@@ -12,6 +12,7 @@ from domain.actors import Actor, Role
 from domain.errors import Invalid, NotAllowed
 from domain.checks import choice, past_or_today, text, whole_number
 from domain.protected import Confidential, Personal
+from domain.snapshots import EnumFields, EnumSnapshot
 
 
 class PartnershipStatus(StrEnum):
@@ -54,6 +55,11 @@ def partnership_id_for(case_id: UUID, match_number: int) -> UUID:
 
 
 class Partnership(Aggregate):
+    Snapshot = EnumSnapshot
+    enum_fields: EnumFields = {  # noqa: RUF012
+        "status": PartnershipStatus, "signed": Party, "end_reason": EndReason, "feedback_from": Party,
+    }
+
     @event("PartnershipFormed")
     def __init__(
         self,

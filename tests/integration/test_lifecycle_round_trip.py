@@ -12,6 +12,8 @@ from lifecycle import ADMIN, World
 
 import pytest
 
+from domain import Party
+
 
 def event_names(app, aggregate_id) -> list[str]:
     return [type(e).__name__ for e in app.events.get(aggregate_id)]
@@ -89,3 +91,43 @@ class TestLifecycleRoundTrip:
             app.propose_match(waiting["case_id"], mid, "r", ADMIN)
         assert app.recorder.max_notification_id() == before
         assert event_names(app, waiting["case_id"])[-1] == "MatchingRequestSubmitted"
+
+
+class TestSnapshots:
+    def test_a_snapshot_restores_exactly_the_state_the_events_give(self, app, settings):
+        world = World.create(app)
+        mid, mentor = world.mentor()
+        case = world.case("active", mentor_id=mid)
+        ids = (world.programme_id, mid, case["case_id"], case["partnership_id"])
+        replayed = {i: vars(app.repository.get(i)) for i in ids}
+        for aggregate_id in ids:
+            app.take_snapshot(aggregate_id)
+        fresh = build_app(settings)
+        try:
+            for aggregate_id in ids:
+                restored = vars(fresh.repository.get(aggregate_id))
+                assert restored == replayed[aggregate_id]
+                assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in replayed[aggregate_id].items()}
+        finally:
+            fresh.close()
+
+    def test_a_long_partnership_snapshotted_on_its_own_still_refuses_with_domain_errors(self, app, settings):
+        world = World.create(app)
+        mid, mentor = world.mentor()
+        case = world.case("active", mentor_id=mid)
+        pid = case["partnership_id"]
+        for _ in range(47):  # with the 3 events of forming and signing, the 50th event is snapshotted
+            app.record_session(pid, date.today(), 30, "video", "n", "a", mentor)
+        fresh = build_app(settings)
+        try:
+            assert fresh.snapshots.get(pid, desc=True, limit=1).__next__().originator_version == 50
+            partnership = fresh.load(Partnership, pid)
+            assert (partnership.status, partnership.signed) == (PartnershipStatus.ACTIVE, [Party.MENTEE, Party.MENTOR])
+            with pytest.raises(NotAllowed, match="is active"):
+                fresh.request_feedback(pid, ADMIN)
+            with pytest.raises(NotAllowed, match="is active"):
+                fresh.sign_agreement(pid, "mentor", mentor)
+            fresh.end_partnership(pid, EndReason.COMPLETED, mentor)
+            assert fresh.load(Partnership, pid).end_reason is EndReason.COMPLETED
+        finally:
+            fresh.close()
