@@ -42,9 +42,9 @@ class KeyStore(ABC):
     def key_for(self, ref: str, create: bool) -> bytes | None:
         """The data key for `ref`; None once destroyed (or never made, when not creating)."""
         cached = self._cached(ref)
-        if cached is not None or ref in self._destroyed:
+        if cached is not None:
             return cached
-        row = self._select(ref)
+        row = (b"", True) if ref in self._destroyed else self._select(ref)
         if row is None and create:
             self._insert(ref, self._wrap(ref, AESGCM.generate_key(KEY_BYTES * 8)))
             row = self._select(ref)
