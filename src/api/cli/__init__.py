@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
 from api.cli import db, projections, serve
@@ -37,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"trellis: {error}", file=sys.stderr)
     except OSError as error:
         print(f"trellis: {error}", file=sys.stderr)
+    except (psycopg.Error, PersistenceError) as error:  # e.g. PostgreSQL unreachable: one line, no traceback
+        print(f"trellis: database error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     return 2
