@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from api.bootstrap import build_app
-from domain import ERASED, Actor, Case, Mentor, NotAllowed, Partnership, PartnershipStatus, PersonDetails, Role, Stage
-from lifecycle import ADMIN, World, unique
+from domain import ERASED, Case, Mentor, NotAllowed, Partnership, PartnershipStatus, PersonDetails, Stage
+from lifecycle import ADMIN, World
 from retention.keystore import SubjectErased
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.bootstrap import build_app
-from domain import (
-    Case, ClosedReason, EndReason, Mentor, NotAllowed, Partnership, PartnershipStatus, Programme, Stage,
-)
-from lifecycle import ADMIN, World
-
 import pytest
 
-from domain import Party
+from api.bootstrap import build_app
+from domain import (
+    Case, ClosedReason, EndReason, Mentor, NotAllowed, Partnership, PartnershipStatus, Party, Programme, Stage,
+)
+from lifecycle import ADMIN, World
 
 
 def event_names(app, aggregate_id) -> list[str]:
@@ -120,7 +118,7 @@ class TestSnapshots:
             app.record_session(pid, date.today(), 30, "video", "n", "a", mentor)
         fresh = build_app(settings)
         try:
-            assert fresh.snapshots.get(pid, desc=True, limit=1).__next__().originator_version == 50
+            assert next(fresh.snapshots.get(pid, desc=True, limit=1)).originator_version == 50
             partnership = fresh.load(Partnership, pid)
             assert (partnership.status, partnership.signed) == (PartnershipStatus.ACTIVE, [Party.MENTEE, Party.MENTOR])
             with pytest.raises(NotAllowed, match="is active"):

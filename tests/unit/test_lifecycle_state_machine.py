@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from api.bootstrap import build_app
 from api.settings import Settings
 from domain import (
-    Actor, Case, Mentor, NotAllowed, Partnership, PartnershipStatus, Programme, Role, Stage, TrellisError,
+    Actor, Case, Mentor, Partnership, PartnershipStatus, Programme, Role, Stage, TrellisError,
 )
 from domain.case import OPEN_PROPOSAL
 from lifecycle import ADMIN, World, unique

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain import Case, Invalid, Mentor, NotAllowed, Partnership, PartnershipStatus, Programme, Role, Stage
-from domain_support import ADMIN, TODAY, World, assert_recorded, stranger
+from domain_support import ADMIN, TODAY, World, assert_recorded, last_event, stranger
 
 
 class TestProposingAMatch:
@@ -25,7 +25,7 @@ class TestProposingAMatch:
         alternative, _ = world.mentor()
         case = world.case("requested", mentor_id=preferred)
         memory_app.propose_match(case["case_id"], alternative, "Preferred mentor is full", ADMIN)
-        assert memory_app.events.get(case["case_id"], desc=True, limit=1).__next__().from_preferences is False
+        assert last_event(memory_app, case["case_id"]).from_preferences is False
 
     def test_open_proposals_count_against_capacity(self, memory_app, world, refused):
         mid, _ = world.mentor(capacity=1)
@@ -76,7 +76,7 @@ class TestDiscoveryCall:
 
     def test_a_mentor_not_proposed_cannot_record_it(self, memory_app, world, refused):
         mid, _ = world.mentor()
-        other, other_mentor = world.mentor()
+        _, other_mentor = world.mentor()
         case = world.case("proposed", mentor_id=mid)
         with refused(NotAllowed):
             memory_app.record_discovery_call(case["case_id"], TODAY, other_mentor)
