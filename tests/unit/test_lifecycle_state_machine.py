@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from api.bootstrap import build_app
 from api.settings import Settings
 from domain import (
-    Actor, Case, Mentor, Partnership, PartnershipStatus, Programme, Role, Stage, TrellisError,
+    Actor, Case, Mentor, MentorStatus, Partnership, PartnershipStatus, Programme, Role, Stage, TrellisError,
 )
 from domain.case import OPEN_PROPOSAL
 from lifecycle import ADMIN, World, unique
@@ -169,8 +169,9 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(i=index, m=index)
     def propose(self, i, m):
         c, (mid, _) = self.case(i, Stage.AWAITING_MATCH), self.mentor(m)
-        full = self.app.load(Mentor, mid).free <= 0
-        self.attempt(lambda: self.app.propose_match(c["case_id"], mid, "reasons", ADMIN), must_refuse=full)
+        mentor = self.app.load(Mentor, mid)
+        unavailable = mentor.free <= 0 or mentor.status is not MentorStatus.IN_POOL
+        self.attempt(lambda: self.app.propose_match(c["case_id"], mid, "reasons", ADMIN), must_refuse=unavailable)
 
     @rule(i=index, by=who)
     def discovery_call(self, i, by):
