@@ -79,6 +79,12 @@ export function caseActions(c, mentors, programme) {
     out.push(action("Confirm the match", "Confirm the match", "Match confirmed; the partnership awaits signatures.",
       () => api.confirmMatch(c.case_id)));
   }
+  return out;
+}
+
+// Steps that undo progress, offered last and behind a disclosure.
+export function undoActions(c) {
+  const out = [];
   if (["match_proposed", "discovery_call_held", "matched"].includes(c.stage)) {
     out.push(rarely("Request a rematch (no blame)", "Request a rematch", "Rematch requested; the case is back in matching.",
       (data) => api.requestRematch(c.case_id, data.get("reason")),

@@ -4,7 +4,7 @@ import { h } from "../dom.js";
 import { api } from "../endpoints.js";
 import { shortId, when, words } from "../format.js";
 import { timeline } from "./timeline.js";
-import { caseActions, partnershipActions } from "./actions.js";
+import { caseActions, partnershipActions, undoActions } from "./actions.js";
 
 function facts(c, p) {
   const rows = [
@@ -37,7 +37,7 @@ export async function render(caseId) {
     api.caseTimeline(caseId),
     api.programme(c.programme_id),
   ]);
-  const actions = [...caseActions(c, mentors, programme), ...partnershipActions(c, p)];
+  const actions = [...caseActions(c, mentors, programme), ...partnershipActions(c, p), ...undoActions(c)];
   return h("div", {},
     h("p", {}, h("a", { href: "#/board" }, "Back to the pipeline board")),
     h("h1", {}, `Case: ${c.mentee_name || c.mentee_id}`),
