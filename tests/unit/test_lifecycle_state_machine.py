@@ -56,8 +56,8 @@ class Lifecycle(RuleBasedStateMachine):
         self.cases = [self.world.case("eoi") for _ in range(cases)]
 
     # -- helpers -------------------------------------------------------------------------------
-    def attempt(self, command, must_refuse: bool = False) -> bool:
-        rule_name = sys._getframe(1).f_code.co_name  # for --hypothesis-show-statistics
+    def attempt(self, command, must_refuse: bool = False, label: str = "") -> bool:
+        rule_name = label or sys._getframe(1).f_code.co_name  # for --hypothesis-show-statistics
         before = self.app.recorder.max_notification_id()
         try:
             command()
@@ -103,36 +103,43 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(i=index, m=index, steps=st.integers(1, 8))
     def advance(self, i, m, steps):
         for _ in range(steps):
-            self.advance_case(self.cases[i % len(self.cases)], i, m)
+            self.advance_case(self.cases[i % len(self.cases)], m)
 
-    def advance_case(self, c, i, m):
+    def advance_case(self, c, m):
         case = self.load_case(c)
         step = {
             Stage.AWAITING_LINE_MANAGER: lambda: self.app.approve_eoi(c["case_id"], c["manager"], priority=bool(m % 2)),
             Stage.AWAITING_MATCHING_REQUEST: lambda: self.app.submit_matching_request(
                 c["case_id"], [self.mentor(m)[0]], "goals", c["mentee"]
             ),
-            Stage.AWAITING_MATCH: lambda: self.propose(i, m),
+            Stage.AWAITING_MATCH: lambda: self.propose_to(c, self.mentor(m)[0]),
             Stage.MATCH_PROPOSED: lambda: self.app.record_discovery_call(c["case_id"], date.today(), c["mentee"]),
-            Stage.DISCOVERY_CALL_HELD: lambda: self.confirm(i),
-            Stage.MATCHED: lambda: self.advance_partnership(case.partnership_id, c, m),
+            Stage.DISCOVERY_CALL_HELD: lambda: self.confirm_case(c),
         }.get(case.stage)
-        if step is not None:
+        if case.stage is Stage.MATCHED:
+            self.advance_partnership(case.partnership_id, c, m)
+        elif step is not None:
             self.attempt(step)
 
     def advance_partnership(self, pid, c, m):
         partnership = self.app.load(Partnership, pid)
         if partnership.status is PartnershipStatus.AWAITING_SIGNATURES:
             party = "mentor" if "mentee" in partnership.signed else "mentee"
-            self.app.sign_agreement(pid, party, ADMIN)
+            self.attempt(lambda: self.app.sign_agreement(pid, party, ADMIN), label="advance: sign")
         elif partnership.extension_pending is not None:
             self.grant_or_decline(pid, grant=bool(m % 2))
         elif m % 4 == 1:
-            self.app.request_extension(pid, 2, c["mentee"])
+            too_long = partnership.planned_months + 2 > partnership.max_months
+            self.attempt(
+                lambda: self.app.request_extension(pid, 2, c["mentee"]), must_refuse=too_long, label="advance: extension"
+            )
         elif m % 4 == 2:
-            self.app.end_partnership(pid, "completed", ADMIN)
+            self.attempt(lambda: self.app.end_partnership(pid, "completed", ADMIN), label="advance: end")
         else:
-            self.app.record_session(pid, date.today(), 60, "in_person", "notes", "actions", c["mentee"])
+            self.attempt(
+                lambda: self.app.record_session(pid, date.today(), 60, "in_person", "n", "a", c["mentee"]),
+                label="advance: session",
+            )
 
     # -- cases ------------------------------------------------------------------------------------
     @precondition(lambda self: len(self.cases) < MAX_CASES)
@@ -168,7 +175,9 @@ class Lifecycle(RuleBasedStateMachine):
 
     @rule(i=index, m=index)
     def propose(self, i, m):
-        c, (mid, _) = self.case(i, Stage.AWAITING_MATCH), self.mentor(m)
+        self.propose_to(self.case(i, Stage.AWAITING_MATCH), self.mentor(m)[0])
+
+    def propose_to(self, c, mid):
         mentor = self.app.load(Mentor, mid)
         unavailable = mentor.free <= 0 or mentor.status is not MentorStatus.IN_POOL
         self.attempt(lambda: self.app.propose_match(c["case_id"], mid, "reasons", ADMIN), must_refuse=unavailable)
@@ -180,7 +189,9 @@ class Lifecycle(RuleBasedStateMachine):
 
     @rule(i=index)
     def confirm(self, i):
-        c = self.case(i, *OPEN_PROPOSAL)
+        self.confirm_case(self.case(i, *OPEN_PROPOSAL))
+
+    def confirm_case(self, c):
         result = []
         if self.attempt(lambda: result.append(self.app.confirm_match(c["case_id"], ADMIN))):
             self.partnerships.append((result[0], c))
