@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from api.http.auth import issue_token
 from e2e.people import Programme
 
 
@@ -197,6 +198,16 @@ class TestProblemsAreShownAsReadableMessages:
         snap("07-refused-step")
         timeline = programme.read(f"/cases/{case_id}/timeline").json()
         assert [e["event_type"] for e in timeline][-1] == "Withdrawn"
+
+
+class TestSigningIn:
+    def test_a_token_with_several_roles_acts_as_administrator(self, page, live_server, programme):
+        token = issue_token(live_server.settings, programme.admin_id, ["line_manager", "administrator"])
+        page.goto(f"{live_server.url}/dashboard/")
+        page.get_by_label("Bearer token").fill(token)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text(f"Signed in as {programme.admin_id}, acting as administrator")).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile("^Pipeline board:"))).to_be_visible()
 
 
 class TestKeyboardUse:

@@ -1,6 +1,6 @@
 // The one place that talks HTTP: bearer token, idempotency keys, problem+json errors.
 
-import { token } from "./session.js";
+import { actingRole, token } from "./session.js";
 
 export class Problem extends Error {
   constructor(status, body) {
@@ -56,6 +56,7 @@ export async function request(method, path, body, { accept = "application/json" 
   const headers = { Accept: `${accept}, application/problem+json` };
   const bearer = token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (bearer && actingRole()) headers["X-Trellis-Role"] = actingRole();
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method === "POST") headers["Idempotency-Key"] = idempotencyKey();
   let response = await send(method, path, headers, body);

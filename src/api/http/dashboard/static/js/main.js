@@ -1,6 +1,6 @@
 // The page shell: a hash router, the navigation, sign-in state and the message areas.
 
-import { claims, signOut, token } from "./session.js";
+import { actingRole, claims, signOut, token } from "./session.js";
 import { words } from "./format.js";
 import { clearMessages, onChange, showProblem } from "./ui.js";
 import * as board from "./views/board.js";
@@ -24,7 +24,7 @@ function updateChrome(section) {
   document.getElementById("who").hidden = !signedIn;
   const who = claims();
   document.getElementById("who-text").textContent = who
-    ? `Signed in as ${who.sub} (${(who.roles || []).map(words).join(", ")})`
+    ? `Signed in as ${who.sub}, acting as ${words(actingRole()).toLowerCase()}`
     : "";
   for (const link of document.querySelectorAll("#nav a")) {
     if (link.dataset.section === section) link.setAttribute("aria-current", "page");

@@ -26,3 +26,9 @@ export function claims() {
     return null;
   }
 }
+
+// The role the dashboard acts in: administrator when the token grants it, else the first.
+export function actingRole() {
+  const roles = claims()?.roles || [];
+  return roles.includes("administrator") ? "administrator" : roles[0] || null;
+}
