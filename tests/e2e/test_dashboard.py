@@ -146,8 +146,10 @@ class TestAdministratorDecidesAnExtensionEndsAndAsksForFeedback:
         queue.get_by_role("link", name="Dale Extender").click()
         expect(page.locator("dl.facts")).to_contain_text(re.compile("Extension requestpending since"))
 
-        next_step(page, "Grant the extension").get_by_role("button", name="Grant the extension").click()
+        next_step(page, "Grant the extension").get_by_role("button", name="Grant the extension").focus()
+        page.keyboard.press("Enter")  # by keyboard: focus then lands on the page's heading
         expect(page.get_by_role("status")).to_have_text("Extension granted.")
+        expect(page.get_by_role("heading", name="Case: Dale Extender")).to_be_focused()
         expect(page.locator("dl.facts")).to_contain_text("Extension requestnone pending")
         expect(next_step(page, "Decline the extension")).to_have_count(0)
 

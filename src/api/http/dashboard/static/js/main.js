@@ -70,5 +70,5 @@ window.addEventListener("hashchange", () => {
   render({ focus: true });
 });
 
-onChange(() => render());
+onChange((options) => render(options));
 render();

@@ -47,7 +47,7 @@ export async function act(control, label, work) {
   try {
     await work();
     announce(label);
-    await rerender();
+    await rerender({ focus: true }); // keyboard users land on the page's heading, the news announced
     return true;
   } catch (error) {
     showProblem(error);
