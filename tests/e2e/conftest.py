@@ -7,7 +7,6 @@ shown, except under CI (CI=true), where a missing browser fails the run.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -17,22 +16,14 @@ from psycopg import sql
 
 from api.bootstrap import init_database
 from api.settings import Settings
+from e2e.browser import CHROMIUM, CHROMIUM_ARGS, required
 from e2e.server import LiveServer
 
-CHROMIUM = os.environ.get("TRELLIS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _required() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 def _unavailable(reason: str) -> None:
-    if _required():
+    if required():
         pytest.fail(f"{reason} (required under CI: run tests/e2e/install-browser.sh)", pytrace=False)
     pytest.skip(f"{reason}; run tests/e2e/install-browser.sh to enable the browser test")
 

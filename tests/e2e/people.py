@@ -27,6 +27,7 @@ class Programme:
     manager_id: str = field(default_factory=lambda: unique("manager"))
     programme_id: str = ""
     name: str = field(default_factory=lambda: unique("E2E programme"))
+    mentor_ids: list[str] = field(default_factory=list)
     position: int = 0
 
     def token(self, person: str, role: str) -> str:
