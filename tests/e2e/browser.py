@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # screenshots; git-ignored
 CHROMIUM = os.environ.get("TRELLIS_CHROMIUM", "/usr/bin/chromium")  # Debian's package; never Playwright's download
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

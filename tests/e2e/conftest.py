@@ -16,11 +16,8 @@ from psycopg import sql
 
 from api.bootstrap import init_database
 from api.settings import Settings
-from e2e.browser import CHROMIUM, CHROMIUM_ARGS, required
+from e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, required
 from e2e.server import LiveServer
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
 
 def _unavailable(reason: str) -> None:
     if required():

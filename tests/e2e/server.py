@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any
 
 import httpx
 import uvicorn
@@ -20,12 +21,13 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **composition: Any) -> None:
+        """`composition`: what `create_app` takes besides settings (as `trellis demo` passes)."""
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_config=None, access_log=False,
+            create_app(settings, **composition), host="127.0.0.1", port=self.port, log_config=None, access_log=False,
             lifespan="on", timeout_graceful_shutdown=5,
         )
         self.server = uvicorn.Server(config)
