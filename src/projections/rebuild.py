@@ -52,6 +52,8 @@ def build(
         read += len(items)
         if progress:
             progress(position, max(head, position))
+        if len(notifications) < batch_size:
+            break  # caught up; what is recorded from now on, the runner follows after the swap
     return read
 
 

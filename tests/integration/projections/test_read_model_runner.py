@@ -220,6 +220,22 @@ class TestRebuild:
         assert read_models.case_summary(case["case_id"]).mentor_id == str(mentor)
         assert_equals_fresh_rebuild(app, runner.store)
 
+    def test_a_rebuild_swapped_in_under_a_running_runner_and_writers_loses_nothing(self, app, runner):
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=20)
+        runner.start_in_thread()
+
+        def keep_writing(position: int, head: int) -> None:  # writes land while the shadow is built
+            world.case("approved")
+
+        for cls in PROJECTIONS:
+            rebuild(app.recorder, app.mapper, cls(), progress=keep_writing, batch_size=500)
+        world.case("active", mentor_id=mentor)
+        runner.wait(app.recorder.max_notification_id(), timeout=60)
+        runner.stop()
+        assert not runner.errors
+        assert_equals_fresh_rebuild(app, runner.store)
+
     def test_the_command_rebuilds_every_read_model_twice_in_a_row(self, app, runner, settings, monkeypatch, capsys):
         World.create(app).case("eoi")
         runner.catch_up()
