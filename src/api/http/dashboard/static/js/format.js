@@ -32,16 +32,6 @@ export function words(value) {
   return WORDS[text] || plain.replace(/^./, (c) => c.toUpperCase());
 }
 
-export function age(since, now = Date.now()) {
-  if (!since) return "—";
-  const days = Math.floor((now - new Date(since).getTime()) / 86400000);
-  if (Number.isNaN(days)) return "—";
-  if (days <= 0) return "today";
-  if (days === 1) return "1 day";
-  if (days < 60) return `${days} days`;
-  return `${Math.round(days / 30)} months`;
-}
-
 export function ageInDays(value) {
   if (value === null || value === undefined) return "—";
   const days = Math.floor(Number(value));
