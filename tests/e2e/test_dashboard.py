@@ -185,6 +185,7 @@ class TestProblemsAreShownAsReadableMessages:
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("alert")).to_have_text("Sign in to do this: the token is invalid or has expired")
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
 
     def test_a_step_the_case_no_longer_allows_shows_the_refusal_and_records_nothing(
         self, page, live_server, programme, snap
