@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.store import Cursor, Table
+from projections.store import Cursor, Store, Table
 
 Handler = Callable[[Any, "Writer"], None]
 FACT_CACHE_LIMIT = 200_000
@@ -84,35 +84,43 @@ class Projection:
         return int(found["position"]) if found else 0
 
     # -- processing ------------------------------------------------------------------------
-    def process(self, cursor: Cursor, items: Sequence[Item], after: int, suffix: str = "") -> int:
+    def process(self, store: Store, items: Sequence[Item], after: int, suffix: str = "") -> int:
         """Applies the items this projection has not seen; returns its new position.
 
         `items` hold every event with a position in (after, items[-1].position]. If this
-        projection is behind `after`, the batch is skipped: it would leave a gap.
+        projection is behind `after`, the batch is skipped: it would leave a gap. Handlers
+        run before the write transaction opens (revealing a name may read a key, which
+        must not wait behind our own write lock); the rows and the position are then
+        written together, unless another runner moved the position meanwhile.
         """
-        position = self.lock_position(cursor, suffix)
+        with store.transaction(commit=False) as cursor:
+            position = self.position(cursor, suffix)
         if position < after or not items or position >= items[-1].position:
             return position
-        writer = Writer(self, cursor, suffix)
+        writer = Writer(self, store, suffix)
         try:
             for item in items:
                 if item.position > position:
                     writer.apply(item)
-            writer.flush()
+            with store.transaction() as cursor:
+                current = self.lock_position(cursor, suffix)
+                if current != position:
+                    return current  # someone else processed these events first
+                writer.flush(cursor)
+                last = items[-1].position
+                cursor.execute(f"UPDATE {self.tracking.named(suffix)} SET position = ? WHERE id = 1", (last,))
         except BaseException:
-            self.facts.clear()  # the transaction rolls back: forget what it cached
+            self.facts.clear()  # the transaction rolled back: forget what it cached
             raise
-        last = items[-1].position
-        cursor.execute(f"UPDATE {self.tracking.named(suffix)} SET position = ? WHERE id = 1", (last,))
         return last
 
 
 class Writer:
     """The unit of work of one batch of one projection."""
 
-    def __init__(self, projection: Projection, cursor: Cursor, suffix: str) -> None:
+    def __init__(self, projection: Projection, store: Store, suffix: str) -> None:
         self.projection = projection
-        self.cursor = cursor
+        self.store = store
         self.suffix = suffix
         self.pending: dict[tuple[str, tuple[Any, ...]], tuple[Table, dict[str, Any]]] = {}
         self.position = 0
@@ -140,13 +148,13 @@ class Writer:
         facts = self.projection.facts
         if ref not in facts:
             where = " AND ".join(f"{k} = ?" for k in table.key)
-            found = self.cursor.execute(f"SELECT * FROM {table.named(self.suffix)} WHERE {where}", ref[1]).fetchone()
+            found = next(iter(self.store.query(f"SELECT * FROM {table.named(self.suffix)} WHERE {where}", ref[1])), None)
             if len(facts) > FACT_CACHE_LIMIT:
                 facts.clear()
             facts[ref] = found or {}
         return facts[ref].get(column)
 
-    def flush(self) -> None:
+    def flush(self, cursor: Cursor) -> None:
         groups: dict[tuple[str, tuple[str, ...]], tuple[Table, list[tuple[Any, ...]]]] = {}
         facts = self.projection.facts
         for ref, (table, values) in self.pending.items():
@@ -156,5 +164,5 @@ class Writer:
             group = groups.setdefault((table.name, columns), (table, []))
             group[1].append(tuple(values[c] for c in columns))
         for (_, columns), (table, rows) in groups.items():
-            self.cursor.upsert(table, columns, rows, self.suffix)
+            cursor.upsert(table, columns, rows, self.suffix)
         self.pending.clear()

@@ -47,8 +47,7 @@ def build(
         if not notifications:
             break
         items = [Item(n.id, decode(n)) for n in notifications]
-        with store.transaction() as cursor:
-            position = projection.process(cursor, items, position, suffix)
+        position = projection.process(store, items, position, suffix)
         read += len(items)
         if progress:
             progress(position, max(head, position))
@@ -60,7 +59,7 @@ def build(
 def swap(store: Store, projection: Projection) -> None:
     """Replaces the live tables by the shadow ones, in one transaction."""
     with store.transaction() as cursor:
-        for table in projection.all_tables:
+        for table in (projection.tracking, *projection.tables):  # the runner locks tracking first too
             cursor.execute(f"DROP TABLE IF EXISTS {table.name}")
             cursor.execute(f"ALTER TABLE {table.named(SHADOW)} RENAME TO {table.name}")
             if store.postgres:

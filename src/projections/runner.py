@@ -84,8 +84,7 @@ class Runner:
 
     def _process(self, projection: Projection, items: Sequence[Item], after: int) -> None:
         try:
-            with self.store.transaction() as cursor:
-                position = projection.process(cursor, items, after)
+            position = projection.process(self.store, items, after)
         except Exception as error:  # logged by type only: a message could quote a row
             self.errors[projection.name] = error
             log.error("projection_failed", projection=projection.name, after=after, error=type(error).__name__)
