@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -46,9 +47,11 @@ def pg_settings() -> Settings:
     try:
         with psycopg.connect(
             host=settings.postgres_host, port=settings.postgres_port,
-            user=settings.postgres_user, dbname="postgres", connect_timeout=3,
-        ):
-            pass
+            user=settings.postgres_user, dbname="postgres", connect_timeout=3, autocommit=True,
+        ) as conn:
+            # A fresh database each run: tables left by an earlier run (or an older
+            # version of the read models) must not decide this run's outcome.
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DBNAME)))
     except psycopg.OperationalError as error:
         reason = f"PostgreSQL at {settings.postgres_host}:{settings.postgres_port} is unreachable: {error}"
         if postgres_required():
