@@ -25,7 +25,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"{reason}; run tests/e2e/install-browser.sh to enable the browser test")
 
 
-@pytest.fixture(scope="session")
+# Module scope: the browser and the servers (with their projection threads) stop when the
+# browser tests end, rather than running on beside the rest of the suite.
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -65,7 +67,7 @@ def snap(page, live_server):
     return save
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def live_server(request, tmp_path_factory):
     """The app served on each backend, on a database of its own made fresh for the run;
     each test makes its own programme, so tests never see each other's cases."""
