@@ -225,3 +225,16 @@ def print_table(title: str, rates: Sequence[Rate], ratios: Sequence[tuple[str, R
         print(f"{r.label:<44} {r.threads:>7} {r.per_second:>9.1f} {p50:>8.2f} {p99:>8.2f}")
     for label, numerator, denominator in ratios:
         print(f"{label:<62} {numerator.per_second / denominator.per_second:>8.1%}")
+
+
+def suite_main(
+    prog: str, doc: str, add_arguments: Callable[[argparse.ArgumentParser], None],
+    run: Callable[[argparse.Namespace], bool], argv: list[str] | None = None,
+) -> int:
+    """A suite run alone (`python -m bench.NAME`); `--check` fails the run on a missed target."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.splitlines()[0])
+    add_common_arguments(parser)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    met = run(args)
+    return 1 if args.check and not met else 0

@@ -21,8 +21,8 @@ from psycopg import sql
 from api.application import Trellis
 from api.bootstrap import build_app
 from bench.common import (
-    Figure, Rate, WorkerFactory, add_common_arguments, background_busy, connect, measure_in_turn, now,
-    prepare_database, print_table, raw_locked_insert, server_version, settings_from,
+    Figure, Rate, WorkerFactory, background_busy, connect, measure_in_turn, now, prepare_database,
+    print_table, raw_locked_insert, server_version, settings_from, suite_main,
 )
 from bench.floor import Floor, floor_app, noting
 from bench.world import ActivePartnership, active_partnerships
@@ -119,12 +119,7 @@ def _session_event_size(app: Trellis, args: argparse.Namespace, partnerships: li
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.events", description=__doc__.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    met = run(args)
-    return 1 if args.check and not met else 0
+    return suite_main("python -m bench.events", __doc__, add_arguments, run, argv)
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ import httpx
 from api.bootstrap import build_app
 from api.http.auth import issue_token
 from bench.common import (
-    Figure, add_common_arguments, background_busy, measure_in_turn, now, percentile, prepare_database,
-    print_table, server_version, settings_from,
+    Figure, background_busy, measure_in_turn, now, percentile, prepare_database, print_table,
+    server_version, settings_from, suite_main,
 )
 from bench.world import ADMIN, active_partnerships
 from domain import Partnership
@@ -206,12 +206,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.http", description=__doc__.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    met = run(args)
-    return 1 if args.check and not met else 0
+    return suite_main("python -m bench.http", __doc__, add_arguments, run, argv)
 
 
 if __name__ == "__main__":

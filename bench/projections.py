@@ -21,7 +21,9 @@ from psycopg import sql
 
 from api.application import Trellis
 from api.bootstrap import build_app
-from bench.common import add_common_arguments, connect, now, percentile, prepare_database, server_version, settings_from
+from bench.common import (
+    connect, now, percentile, prepare_database, server_version, settings_from, suite_main,
+)
 from bench.world import ActivePartnership, active_partnerships
 from domain import Partnership
 from projections import PROJECTIONS
@@ -158,12 +160,7 @@ def _lag(app: Trellis, partnerships: list[ActivePartnership], args: argparse.Nam
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.projections", description=__doc__.splitlines()[0])
-    add_common_arguments(parser)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    met = run(args)
-    return 1 if args.check and not met else 0
+    return suite_main("python -m bench.projections", __doc__, add_arguments, run, argv)
 
 
 if __name__ == "__main__":
