@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
@@ -21,6 +21,7 @@ from domain import (
     Actor, Case, Conflict, EndReason, Medium, Mentor, NotAllowed, NotFound, Partnership,
     PartnershipStatus, PersonDetails, Programme, ProgrammeSettings, ReviewOutcome,
 )
+from api.copies import copy_aggregate
 from retention.keystore import KeyStore, key_store_for
 from retention.protection import register_protection
 
@@ -64,8 +65,13 @@ class Trellis(Application[UUID]):
 
     # -- plumbing ---------------------------------------------------------------------
     def load(self, cls: type[A], aggregate_id: UUID) -> A:
+        """A private copy for one command: the cached aggregate is never handed out, so a
+        command refused half-way changes nothing that another command or thread will see."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            if self.repository.cache is None:
+                aggregate = self.repository.get(aggregate_id)
+            else:
+                aggregate = copy_aggregate(self.repository.get(aggregate_id, deepcopy_from_cache=False))
         except AggregateNotFoundError:
             raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -88,6 +94,24 @@ class Trellis(Application[UUID]):
             for aggregate in aggregates:
                 if aggregate is not None:
                     self.repository.cache.put(aggregate.id, aggregate)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshots from the aggregate just saved, when it stands at the snapshot's version,
+        rather than the library's way of re-reading (and decrypting) its events; otherwise
+        (several events of one aggregate saved at once, past the interval) the library's way."""
+        if not (self.snapshots and self.snapshotting_intervals):
+            return
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if aggregate is None or interval is None or event.originator_version % interval:
+                continue
+            if aggregate.version == event.originator_version and type(aggregate) not in self.snapshotting_projectors:
+                snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+                self.snapshots.put([snapshot_class.take(aggregate)])
+            else:
+                projector = self.snapshotting_projectors.get(type(aggregate), project_aggregate)
+                self.take_snapshot(event.originator_id, event.originator_version, projector)
 
     @contextmanager
     def _case_queue(self, case: Case, actor: Actor) -> Iterator[Programme]:

@@ -1,0 +1,140 @@
+"""The one-trip PostgreSQL recorder writes, refuses, locks, notifies and reads as the library's does.
+
+Each test sets the recorder the app runs with (`api.recorders.OneTripRecorder`, chosen by
+`eventsourcing_env`) beside the library's own `PostgresApplicationRecorder` on the same table.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from uuid import uuid4
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import sql
+
+from api.recorders import OneTripRecorder
+from api.settings import eventsourcing_env
+
+
+pytestmark = pytest.mark.parametrize("backend", ["postgres"])
+
+
+@pytest.fixture
+def recorders(app):
+    ours = app.recorder
+    library = PostgresApplicationRecorder(ours.datastore, events_table_name=ours.events_table_name)
+    return ours, library
+
+
+def stored(originator_id, *versions: int) -> list[StoredEvent]:
+    return [StoredEvent(originator_id, v, "tests:Event", f"state {v} \x00'\"\\".encode()) for v in versions]
+
+
+def connect(settings) -> psycopg.Connection:
+    return psycopg.connect(
+        host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
+        dbname=settings.postgres_dbname, autocommit=True,
+    )
+
+
+class TestTheRecorderIsChosenForPostgreSQL:
+    def test_the_app_on_postgresql_runs_the_one_trip_recorder(self, app, pg_settings):
+        assert type(app.recorder) is OneTripRecorder
+        assert "POSTGRES_ENABLE_DB_FUNCTIONS" not in eventsourcing_env(pg_settings)
+        assert not app.recorder.datastore.enable_db_functions
+
+
+class TestInserting:
+    def test_events_are_stored_as_the_library_reads_them_with_ids_in_order(self, recorders):
+        ours, library = recorders
+        originator = uuid4()
+        ids = ours.insert_events(stored(originator, 1, 2, 3))
+        assert len(ids) == 3 and ids == sorted(ids) and ids[-1] - ids[0] == 2
+        assert library.select_events(originator) == stored(originator, 1, 2, 3)
+        notifications = library.select_notifications(ids[0], 3)
+        assert [n.id for n in notifications] == ids
+        assert [n.originator_version for n in notifications] == [1, 2, 3]
+        assert ours.max_notification_id() == library.max_notification_id() >= ids[-1]
+
+    def test_events_the_library_stored_read_back_alike_under_every_selection(self, recorders):
+        ours, library = recorders
+        originator = uuid4()
+        library.insert_events(stored(originator, *range(1, 8)))
+        selections = [
+            {}, {"gt": 2}, {"lte": 5}, {"gt": 2, "lte": 5}, {"desc": True}, {"desc": True, "limit": 2},
+            {"gt": 1, "lte": 6, "desc": True, "limit": 3}, {"limit": 4},
+        ]
+        for kwargs in selections:
+            assert ours.select_events(originator, **kwargs) == library.select_events(originator, **kwargs), kwargs
+        assert ours.select_events(uuid4()) == []
+
+
+class TestConflicts:
+    def test_a_second_writer_at_a_taken_version_gets_an_integrity_error_and_writes_nothing(self, recorders):
+        ours, library = recorders
+        originator = uuid4()
+        ours.insert_events(stored(originator, 1))
+        before = library.max_notification_id()
+        with pytest.raises(IntegrityError):
+            ours.insert_events(stored(originator, 2, 1))
+        assert library.select_events(originator) == stored(originator, 1)
+        assert library.max_notification_id() == before
+
+    def test_the_pool_s_connections_work_after_a_refused_write(self, recorders):
+        ours, library = recorders
+        originator = uuid4()
+        ours.insert_events(stored(originator, 1))
+        for _ in range(ours.datastore.pool.max_size + 2):
+            with pytest.raises(IntegrityError):
+                ours.insert_events(stored(originator, 1))
+        ours.insert_events(stored(originator, 2))
+        assert [e.originator_version for e in library.select_events(originator)] == [1, 2]
+
+
+class TestLockingAndNotifying:
+    def test_a_write_waits_for_the_exclusive_table_lock(self, recorders, pg_settings):
+        """A plain INSERT would pass another transaction's ROW EXCLUSIVE lock; LOCK TABLE … IN
+        EXCLUSIVE MODE waits for it. The write is seen waiting, then lands once it is released."""
+        ours, library = recorders
+        originator = uuid4()
+        table = sql.SQL("{}.{}").format(sql.Identifier(ours.datastore.schema), sql.Identifier(ours.events_table_name))
+        with connect(pg_settings) as holder:
+            holder.execute("BEGIN")
+            holder.execute(sql.SQL("LOCK TABLE {} IN ROW EXCLUSIVE MODE").format(table))
+            writer = threading.Thread(target=ours.insert_events, args=(stored(originator, 1),))
+            writer.start()
+            deadline = time.monotonic() + 4
+            waiting = []
+            while not waiting and time.monotonic() < deadline:
+                waiting = holder.execute(
+                    "SELECT mode FROM pg_locks WHERE relation = %s::regclass AND NOT granted",
+                    (table.as_string(holder),),
+                ).fetchall()
+            assert waiting == [("ExclusiveLock",)]
+            assert library.select_events(originator) == []
+            holder.execute("COMMIT")
+            writer.join(timeout=10)
+        assert not writer.is_alive()
+        assert library.select_events(originator) == stored(originator, 1)
+
+    def test_a_write_notifies_the_events_channel(self, recorders, pg_settings):
+        ours, _ = recorders
+        with connect(pg_settings) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(ours.channel_name)))
+            ours.insert_events(stored(uuid4(), 1))
+            heard = list(listener.notifies(timeout=5, stop_after=1))
+        assert [n.channel for n in heard] == [ours.channel_name]
+
+    def test_a_refused_write_notifies_no_one(self, recorders, pg_settings):
+        ours, _ = recorders
+        originator = uuid4()
+        ours.insert_events(stored(originator, 1))
+        with connect(pg_settings) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(ours.channel_name)))
+            with pytest.raises(IntegrityError):
+                ours.insert_events(stored(originator, 1))
+            assert list(listener.notifies(timeout=0.5, stop_after=1)) == []
