@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 import psycopg
@@ -63,13 +63,15 @@ class OneTripRecorder(PostgresApplicationRecorder):
                 for e in stored_events
             )
             try:
-                curs.execute(self._transaction_head + values + self._transaction_tail)
+                # Never prepared: a prepared statement may hold only one command.
+                curs.execute(self._transaction_head + values + self._transaction_tail, prepare=False)
             except BaseException:
                 with contextlib.suppress(psycopg.Error):
                     conn.rollback()  # a failed statement leaves the transaction open and aborted
                 raise
             while not (curs.statusmessage or "").startswith("INSERT"):
-                curs.nextset()
+                if not curs.nextset():
+                    raise ProgrammingError("the write's INSERT returned no result")
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     # -- reading ---------------------------------------------------------------------------

@@ -84,11 +84,14 @@ class TestConflicts:
         assert library.select_events(originator) == stored(originator, 1)
         assert library.max_notification_id() == before
 
-    def test_the_pool_s_connections_work_after_a_refused_write(self, recorders):
+    def test_the_same_refused_write_again_and_again_is_refused_alike_and_leaves_the_pool_working(self, recorders):
+        """Repeats run past psycopg's threshold for preparing a statement, on every connection."""
         ours, library = recorders
         originator = uuid4()
         ours.insert_events(stored(originator, 1))
-        for _ in range(ours.datastore.pool.max_size + 2):
+        with ours.datastore.get_connection() as conn:
+            threshold = conn.prepare_threshold or 0
+        for _ in range((threshold + 2) * (ours.datastore.pool.max_size + 1)):
             with pytest.raises(IntegrityError):
                 ours.insert_events(stored(originator, 1))
         ours.insert_events(stored(originator, 2))
