@@ -43,7 +43,10 @@ def is_immutable(value: Any) -> bool:
     if cls is tuple or cls is frozenset:
         return all(is_immutable(v) for v in value)
     if _is_frozen_dataclass(cls):
-        return all(is_immutable(getattr(value, f.name)) for f in dataclasses.fields(value))
+        held = vars(value).values() if hasattr(value, "__dict__") else (
+            getattr(value, f.name) for f in dataclasses.fields(value)
+        )
+        return all(is_immutable(v) for v in held)
     return False
 
 
