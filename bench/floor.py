@@ -1,6 +1,6 @@
 """The library's own floor: the same get → change → save cycle on a plain aggregate.
 
-No encryption, no domain rules, no snapshots: what `eventsourcing` on PostgreSQL costs by
+No encryption, no domain rules, no snapshots, the library's own recorder: what `eventsourcing` on PostgreSQL costs by
 itself in this process, so a reader can tell Trellis's share from the library's.
 """
 
@@ -32,7 +32,10 @@ class Floor(Application[UUID]):
 
 
 def floor_app(settings: Settings, create_table: bool = False) -> Floor:
-    return Floor(eventsourcing_env(settings, create_table=create_table))
+    """On the library's own PostgreSQL recorder, not Trellis's one-trip recorder."""
+    env = eventsourcing_env(settings, create_table=create_table)
+    env.pop("APPLICATION_RECORDER_TOPIC", None)
+    return Floor(env)
 
 
 def noting(app: Floor, per_thread: int, text: str, more: str) -> WorkerFactory:
