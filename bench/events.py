@@ -18,7 +18,7 @@ from itertools import cycle
 
 from psycopg import sql
 
-from api.application import Trellis
+from api.services import Trellis
 from api.bootstrap import build_app
 from bench.common import (
     Figure, Rate, WorkerFactory, background_busy, connect, measure_in_turn, now, prepare_database,

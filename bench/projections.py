@@ -19,7 +19,7 @@ from datetime import date
 
 from psycopg import sql
 
-from api.application import Trellis
+from api.services import Trellis
 from api.bootstrap import build_app
 from bench.common import (
     connect, now, percentile, prepare_database, server_version, settings_from, suite_main,

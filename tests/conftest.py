@@ -17,7 +17,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from api.bootstrap import build_app, init_database  # noqa: E402
+from api.services import ManualClock  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from lifecycle import NOW  # noqa: E402
 
 BACKENDS = ["sqlite", "postgres"]
 PG_DBNAME = os.environ.get("TRELLIS_TEST_POSTGRES_DBNAME", "trellis_test")
@@ -79,14 +81,20 @@ def settings(backend, request) -> Settings:
 
 
 @pytest.fixture
-def app(settings):
-    application = build_app(settings)
+def clock() -> ManualClock:
+    """The applications' clock, pinned at NOW; a test may move it."""
+    return ManualClock(NOW)
+
+
+@pytest.fixture
+def app(settings, clock):
+    application = build_app(settings, clock=clock)
     yield application
     application.close()
 
 
 @pytest.fixture
-def memory_app():
-    application = build_app(Settings(environment="test", persistence="memory"))
+def memory_app(clock):
+    application = build_app(Settings(environment="test", persistence="memory"), clock=clock)
     yield application
     application.close()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from domain import Actor, PersonDetails, ProgrammeSettings, Role
 
 ADMIN = Actor("admin-1", Role.ADMINISTRATOR)
+# The tests' clock, pinned: every application the tests build records events at NOW, so no
+# test depends on the day it runs (or fails at midnight).
+NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+TODAY = NOW.date()
 
 
 def unique(prefix: str) -> str:
@@ -26,15 +30,15 @@ class World:
     @classmethod
     def create(cls, app, **settings) -> World:
         config = ProgrammeSettings(name=settings.pop("name", unique("programme")), **settings)
-        return cls(app, app.register_programme(config, ADMIN), config)
+        return cls(app, app.register_programme(config, ADMIN).id, config)
 
     def mentor(self, capacity: int = 2, person_id: str | None = None, name: str = "Mentor Name") -> tuple[UUID, Actor]:
         person = person_id or unique("mentor")
         actor = Actor(person, Role.MENTOR)
         mid = self.app.express_mentor_interest(
             self.programme_id, person, PersonDetails(name, f"{person}@example.org"), actor
-        )
-        self.app.complete_mentor_training(mid, date.today(), ADMIN)
+        ).id
+        self.app.complete_mentor_training(mid, TODAY, ADMIN)
         self.app.join_pool(mid, capacity, {"headline": "Head of maths", "expertise": ["maths"]}, actor)
         return mid, actor
 
@@ -46,7 +50,7 @@ class World:
             self.programme_id, mentee.id, PersonDetails(name, f"{mentee.id}@example.org"),
             "I want to grow as a leader", mentee,
             line_manager_id=manager.id if self.settings.line_manager_approval else None,
-        )
+        ).id
         out = {"case_id": case_id, "mentee": mentee, "manager": manager, "partnership_id": None}
         order = ["eoi", "approved", "requested", "proposed", "called", "matched", "active"]
         target = order.index(stage)
@@ -57,9 +61,9 @@ class World:
         if target >= 3:
             self.app.propose_match(case_id, mentor_id, "Shared phase", ADMIN)
         if target >= 4:
-            self.app.record_discovery_call(case_id, date.today(), ADMIN)
+            self.app.record_discovery_call(case_id, TODAY, ADMIN)
         if target >= 5:
-            out["partnership_id"] = self.app.confirm_match(case_id, ADMIN)
+            out["partnership_id"] = self.app.confirm_match(case_id, ADMIN).id
         if target >= 6:
             self.app.sign_agreement(out["partnership_id"], "mentee", mentee)
             self.app.sign_agreement(out["partnership_id"], "mentor", ADMIN)

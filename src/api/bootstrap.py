@@ -5,19 +5,20 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from api.application import Trellis
-from api.http.idempotency_store import idempotency_store_for
+from api.persistence.idempotency import idempotency_store_for
+from api.services import Clock, Trellis, utc_now
 from api.settings import Settings, eventsourcing_env
 from projections import create_tables as create_read_model_tables
 
 
-def build_app(settings: Settings) -> Trellis:
+def build_app(settings: Settings, clock: Clock = utc_now) -> Trellis:
     if settings.persistence == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Trellis(
         eventsourcing_env(settings),
         master_key=settings.master_key_bytes,
         key_cache_seconds=settings.key_cache_seconds,
+        clock=clock,
     )
 
 

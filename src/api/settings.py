@@ -105,7 +105,7 @@ def _postgres_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_LOCK_TIMEOUT": "5",
         # The library's recorder, its writes in one round trip (same lock, transaction and NOTIFY).
-        "APPLICATION_RECORDER_TOPIC": "api.recorders:OneTripRecorder",
+        "APPLICATION_RECORDER_TOPIC": "api.persistence.recorders:OneTripRecorder",
     }
     if settings.postgres_schema:
         env["POSTGRES_SCHEMA"] = settings.postgres_schema

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from domain.errors import Invalid
+from domain.recording import today
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -37,8 +38,9 @@ def whole_number(value: object, field: str, low: int, high: int) -> int:
 
 
 def past_or_today(day: object, field: str = "date") -> date:
+    """A date no later than the command's own day (the service's clock, never the domain's)."""
     if not isinstance(day, date):
         raise Invalid(f"{field} must be a date")
-    if day > date.today():
+    if day > today():
         raise Invalid(f"{field} is in the future")
     return day

@@ -1,4 +1,8 @@
-"""A mentor in one programme: interest, training, the pool, capacity and the slots held."""
+"""A mentor in one programme: interest, training, the pool, capacity and the slots held.
+
+`status_after` and `slot_after` are the mentor's vocabulary for the read models: the
+aggregate moves by the same two functions.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from domain.actors import Actor, Role
-from domain.errors import Invalid, NotAllowed
+from domain.actors import Role
 from domain.checks import past_or_today, text, whole_number
+from domain.errors import Invalid, NotAllowed
 from domain.people import PersonDetails, special_category
 from domain.protected import Personal, SpecialCategory
+from domain.recording import TrellisAggregate, actor, for_person
 from domain.snapshots import EnumFields, EnumSnapshot
 
 
@@ -25,6 +30,14 @@ class MentorStatus(StrEnum):
     LEFT = "left"
 
 
+class Slot(StrEnum):
+    """A place of a mentor's capacity, as a case holds it."""
+
+    HELD = "held"  # by an open proposal
+    CONFIRMED = "confirmed"  # by a partnership
+    RELEASED = "released"
+
+
 MAX_CAPACITY = 20
 
 
@@ -33,40 +46,29 @@ def mentor_id(programme_id: UUID, person_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"trellis:mentor:{programme_id}:{person_id}")
 
 
-class Mentor(Aggregate):
+class Mentor(TrellisAggregate):
     Snapshot = EnumSnapshot
     enum_fields: EnumFields = {"status": MentorStatus}  # noqa: RUF012
 
+    class Event(TrellisAggregate.Event):
+        def apply(self, mentor: Mentor) -> None:
+            mentor.status = status_after(self) or mentor.status
+
     @classmethod
-    def express_interest(
-        cls, programme_id: UUID, person_id: str, details: PersonDetails, actor: Actor
-    ) -> Mentor:
-        _require_self_or_admin(actor, person_id)
-        return cls(
-            programme_id=programme_id,
-            person_id=person_id,
-            details=details.protect(person_id),
-            actor_id=actor.id,
-            actor_role=actor.role,
-        )
+    def express_interest(cls, programme_id: UUID, person_id: str, details: PersonDetails) -> Mentor:
+        _require_self_or_admin(person_id)
+        with for_person(person_id):
+            return cls(programme_id=programme_id, person_id=person_id, details=details.protect(person_id))
 
     @staticmethod
     def create_id(programme_id: UUID, person_id: str, **_: Any) -> UUID:
         return mentor_id(programme_id, person_id)
 
     @event("InterestExpressed")
-    def __init__(
-        self,
-        programme_id: UUID,
-        person_id: str,
-        details: dict[str, Personal],
-        actor_id: str,
-        actor_role: str,
-    ) -> None:
+    def __init__(self, programme_id: UUID, person_id: str, details: dict[str, Personal]) -> None:
         self.programme_id = programme_id
         self.person_id = person_id
         self.details = details
-        self.status = MentorStatus.INTERESTED
         self.profile: Personal | None = None
         self.special: SpecialCategory | None = None
         self.capacity = 0
@@ -74,91 +76,79 @@ class Mentor(Aggregate):
         self.confirmed: list[UUID] = []
 
     # -- training and the pool ---------------------------------------------------------
-    def complete_training(self, completed_on: date, actor: Actor) -> None:
-        actor.require(Role.ADMINISTRATOR)
+    def complete_training(self, completed_on: date) -> None:
+        actor().require(Role.ADMINISTRATOR)
         self._require(MentorStatus.INTERESTED)
         past_or_today(completed_on, "completed_on")
-        self._trained(completed_on=completed_on.isoformat(), actor_id=actor.id, actor_role=actor.role)
+        self._trained(completed_on=completed_on.isoformat())
 
     @event("TrainingCompleted")
-    def _trained(self, completed_on: str, actor_id: str, actor_role: str) -> None:
-        self.status = MentorStatus.TRAINED
+    def _trained(self, completed_on: str) -> None:
+        pass
 
     def join_pool(
-        self,
-        capacity: int,
-        profile: dict[str, Any],
-        actor: Actor,
-        special: dict[str, str] | None = None,
-        consent: bool = False,
+        self, capacity: int, profile: dict[str, Any], special: dict[str, str] | None = None, consent: bool = False,
     ) -> None:
-        _require_self_or_admin(actor, self.person_id)
+        _require_self_or_admin(self.person_id)
         self._require(MentorStatus.TRAINED)
         _check_capacity(capacity)
-        self._joined(
-            capacity=capacity,
-            profile=Personal(self.person_id, _directory_profile(profile)),
-            special=special_category(self.person_id, special, consent),
-            actor_id=actor.id,
-            actor_role=actor.role,
-        )
+        with for_person(self.person_id):
+            self._joined(
+                capacity=capacity,
+                profile=Personal(self.person_id, _directory_profile(profile)),
+                special=special_category(self.person_id, special, consent),
+            )
 
     @event("JoinedPool")
-    def _joined(
-        self,
-        capacity: int,
-        profile: Personal,
-        special: SpecialCategory | None,
-        actor_id: str,
-        actor_role: str,
-    ) -> None:
+    def _joined(self, capacity: int, profile: Personal, special: SpecialCategory | None) -> None:
         self.capacity = capacity
         self.profile = profile
         self.special = special
-        self.status = MentorStatus.IN_POOL
 
-    def change_capacity(self, capacity: int, actor: Actor) -> None:
-        _require_self_or_admin(actor, self.person_id)
+    def change_capacity(self, capacity: int) -> None:
+        _require_self_or_admin(self.person_id)
         self._require(MentorStatus.IN_POOL, MentorStatus.PAUSED)
         _check_capacity(capacity)
         if capacity < self.used:
-            raise NotAllowed(
-                f"capacity {capacity} is below the {self.used} places already committed"
-            )
-        self._capacity_changed(capacity=capacity, actor_id=actor.id, actor_role=actor.role)
+            raise NotAllowed(f"capacity {capacity} is below the {self.used} places already committed")
+        with for_person(self.person_id):
+            self._capacity_changed(capacity=capacity)
 
     @event("CapacityChanged")
-    def _capacity_changed(self, capacity: int, actor_id: str, actor_role: str) -> None:
+    def _capacity_changed(self, capacity: int) -> None:
         self.capacity = capacity
 
-    def pause(self, actor: Actor) -> None:
-        _require_self_or_admin(actor, self.person_id)
+    def pause(self) -> None:
+        _require_self_or_admin(self.person_id)
         self._require(MentorStatus.IN_POOL)
-        self._paused(actor_id=actor.id, actor_role=actor.role)
+        with for_person(self.person_id):
+            self._paused()
 
     @event("Paused")
-    def _paused(self, actor_id: str, actor_role: str) -> None:
-        self.status = MentorStatus.PAUSED
+    def _paused(self) -> None:
+        pass
 
-    def resume(self, actor: Actor) -> None:
-        _require_self_or_admin(actor, self.person_id)
+    def resume(self) -> None:
+        _require_self_or_admin(self.person_id)
         self._require(MentorStatus.PAUSED)
-        self._resumed(actor_id=actor.id, actor_role=actor.role)
+        with for_person(self.person_id):
+            self._resumed()
 
     @event("Resumed")
-    def _resumed(self, actor_id: str, actor_role: str) -> None:
-        self.status = MentorStatus.IN_POOL
+    def _resumed(self) -> None:
+        pass
 
-    def leave_pool(self, actor: Actor) -> None:
-        _require_self_or_admin(actor, self.person_id)
+    def leave_pool(self) -> None:
+        _require_self_or_admin(self.person_id)
         self._require(MentorStatus.IN_POOL, MentorStatus.PAUSED)
         if self.used:
             raise NotAllowed("a mentor with open proposals or partnerships cannot leave the pool")
-        self._left(actor_id=actor.id, actor_role=actor.role)
+        with for_person(self.person_id):
+            self._left()
 
     @event("LeftPool")
-    def _left(self, actor_id: str, actor_role: str) -> None:
-        self.status = MentorStatus.LEFT
+    def _left(self) -> None:
+        pass
 
     # -- slots: confirmed partnerships plus open proposals never exceed capacity --------
     @property
@@ -169,32 +159,32 @@ class Mentor(Aggregate):
     def free(self) -> int:
         return self.capacity - self.used
 
-    def hold_slot(self, case_id: UUID, actor: Actor) -> None:
+    def hold_slot(self, case_id: UUID) -> None:
         self._require(MentorStatus.IN_POOL)
         if self.free <= 0:
             raise NotAllowed(f"mentor {self.id} has no free capacity")
-        self._slot_held(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+        self._slot_held(case_id=case_id)
 
     @event("SlotHeld")
-    def _slot_held(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
+    def _slot_held(self, case_id: UUID) -> None:
         self.held.append(case_id)
 
-    def confirm_slot(self, case_id: UUID, actor: Actor) -> None:
+    def confirm_slot(self, case_id: UUID) -> None:
         if case_id not in self.held:
             raise NotAllowed(f"mentor {self.id} holds no proposal for case {case_id}")
-        self._slot_confirmed(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+        self._slot_confirmed(case_id=case_id)
 
     @event("SlotConfirmed")
-    def _slot_confirmed(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
+    def _slot_confirmed(self, case_id: UUID) -> None:
         self.held.remove(case_id)
         self.confirmed.append(case_id)
 
-    def release_slot(self, case_id: UUID, actor: Actor) -> None:
+    def release_slot(self, case_id: UUID) -> None:
         if case_id in self.held or case_id in self.confirmed:
-            self._slot_released(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+            self._slot_released(case_id=case_id)
 
     @event("SlotReleased")
-    def _slot_released(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
+    def _slot_released(self, case_id: UUID) -> None:
         for slots in (self.held, self.confirmed):
             if case_id in slots:
                 slots.remove(case_id)
@@ -204,10 +194,34 @@ class Mentor(Aggregate):
             raise NotAllowed(f"mentor {self.id} is {self.status.value}")
 
 
-def _require_self_or_admin(actor: Actor, person_id: str) -> None:
-    if actor.role is Role.ADMINISTRATOR:
+_STATUS_AFTER: dict[type, MentorStatus] = {
+    Mentor.InterestExpressed: MentorStatus.INTERESTED,
+    Mentor.TrainingCompleted: MentorStatus.TRAINED,
+    Mentor.JoinedPool: MentorStatus.IN_POOL,
+    Mentor.Paused: MentorStatus.PAUSED,
+    Mentor.Resumed: MentorStatus.IN_POOL,
+    Mentor.LeftPool: MentorStatus.LEFT,
+}
+_SLOT_AFTER: dict[type, Slot] = {
+    Mentor.SlotHeld: Slot.HELD, Mentor.SlotConfirmed: Slot.CONFIRMED, Mentor.SlotReleased: Slot.RELEASED,
+}
+
+
+def status_after(event: object) -> MentorStatus | None:
+    """The mentor's status after `event`, or None for an event that leaves it as it was."""
+    return _STATUS_AFTER.get(type(event))
+
+
+def slot_after(event: object) -> Slot | None:
+    """The state of the slot `event.case_id` holds after `event`, or None."""
+    return _SLOT_AFTER.get(type(event))
+
+
+def _require_self_or_admin(person_id: str) -> None:
+    who = actor()
+    if who.role is Role.ADMINISTRATOR:
         return
-    if actor.role is Role.MENTOR and actor.id == person_id:
+    if who.role is Role.MENTOR and who.id == person_id:
         return
     raise NotAllowed("only the mentor or an administrator may do this")
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain.actors import Actor, Role
-from domain.errors import Invalid, NotAllowed
 from domain.checks import choice, past_or_today, text, whole_number
+from domain.errors import Invalid, NotAllowed
 from domain.protected import Confidential, Personal
+from domain.recording import TrellisAggregate, actor, for_person, today
 from domain.snapshots import EnumFields, EnumSnapshot
+
+if TYPE_CHECKING:
+    from domain.case import Case
+    from domain.mentor import Mentor
+    from domain.programme import ProgrammeSettings
 
 
 class PartnershipStatus(StrEnum):
@@ -54,11 +61,27 @@ def partnership_id_for(case_id: UUID, match_number: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"trellis:partnership:{case_id}:{match_number}")
 
 
-class Partnership(Aggregate):
+class Partnership(TrellisAggregate):
     Snapshot = EnumSnapshot
     enum_fields: EnumFields = {  # noqa: RUF012
         "status": PartnershipStatus, "signed": Party, "end_reason": EndReason, "feedback_from": Party,
     }
+
+    class Event(TrellisAggregate.Event):
+        def apply(self, partnership: Partnership) -> None:
+            partnership.status = status_after(self) or partnership.status
+
+    @classmethod
+    def form(cls, case: Case, mentor: Mentor, settings: ProgrammeSettings) -> Partnership:
+        """The partnership a confirmed match forms, for the case's mentee and its mentor, planned
+        for the programme's default duration."""
+        if case.partnership_id is None or case.proposed_mentor != mentor.id:
+            raise NotAllowed(f"case {case.id} has no confirmed match with mentor {mentor.id}")
+        return cls(
+            case_id=case.id, match_number=case.matches, programme_id=case.programme_id, mentee_id=case.mentee_id,
+            mentor_id=mentor.id, mentor_person_id=mentor.person_id,
+            planned_months=settings.default_duration_months, max_months=settings.max_duration_months,
+        )
 
     @event("PartnershipFormed")
     def __init__(
@@ -71,8 +94,6 @@ class Partnership(Aggregate):
         mentor_person_id: str,
         planned_months: int,
         max_months: int,
-        actor_id: str,
-        actor_role: str,
     ) -> None:
         self.case_id = case_id
         self.programme_id = programme_id
@@ -82,7 +103,6 @@ class Partnership(Aggregate):
         self.planned_months = planned_months
         self.max_months = max_months
         self.signed: list[Party] = []
-        self.status = PartnershipStatus.AWAITING_SIGNATURES
         self.started_on: str | None = None
         self.sessions = 0
         self.extension_pending: int | None = None
@@ -95,49 +115,55 @@ class Partnership(Aggregate):
         return partnership_id_for(case_id, match_number)
 
     # -- who may act ----------------------------------------------------------------------
-    def party_of(self, actor: Actor) -> Party | None:
-        if actor.role is Role.MENTEE and actor.id == self.mentee_id:
+    def party_of(self, who: Actor) -> Party | None:
+        if who.role is Role.MENTEE and who.id == self.mentee_id:
             return Party.MENTEE
-        if actor.role is Role.MENTOR and actor.id == self.mentor_person_id:
+        if who.role is Role.MENTOR and who.id == self.mentor_person_id:
             return Party.MENTOR
         return None
 
-    def _require_pair(self, actor: Actor) -> Party:
-        party = self.party_of(actor)
+    def person_of(self, party: Party) -> str:
+        return self.mentee_id if party is Party.MENTEE else self.mentor_person_id
+
+    def _require_pair(self) -> Party:
+        party = self.party_of(actor())
         if party is None:
             raise NotAllowed("only the mentee and mentor of this partnership may do this")
         return party
+
+    def _require_pair_or_admin(self) -> None:
+        if actor().role is not Role.ADMINISTRATOR:
+            self._require_pair()
 
     def _require(self, *statuses: PartnershipStatus) -> None:
         if self.status not in statuses:
             raise NotAllowed(f"partnership {self.id} is {self.status.value}")
 
     # -- agreement --------------------------------------------------------------------------
-    def sign_agreement(self, party: Party, actor: Actor) -> None:
+    def sign_agreement(self, party: Party | str) -> None:
+        """Each party signs for themselves, or an administrator records it for them."""
         party = choice(Party, party, "party")
-        if actor.role is not Role.ADMINISTRATOR and self.party_of(actor) is not party:
+        if actor().role is not Role.ADMINISTRATOR and self.party_of(actor()) is not party:
             raise NotAllowed("a party signs for themselves, or an administrator records it")
         self._require(PartnershipStatus.AWAITING_SIGNATURES)
         if party in self.signed:
             raise NotAllowed(f"the {party.value} has already signed")
-        self._signed(party=party.value, actor_id=actor.id, actor_role=actor.role)
+        with for_person(self.person_of(party)):
+            self._signed(party=party.value)
         if len(self.signed) == len(Party):
-            self._started(started_on=date.today().isoformat(), actor_id=actor.id, actor_role=actor.role)
+            self._started(started_on=today().isoformat())
 
     @event("AgreementSigned")
-    def _signed(self, party: str, actor_id: str, actor_role: str) -> None:
+    def _signed(self, party: str) -> None:
         self.signed.append(Party(party))
 
     @event("PartnershipStarted")
-    def _started(self, started_on: str, actor_id: str, actor_role: str) -> None:
-        self.status = PartnershipStatus.ACTIVE
+    def _started(self, started_on: str) -> None:
         self.started_on = started_on
 
     # -- sessions and review ----------------------------------------------------------------
-    def record_session(
-        self, held_on: date, minutes: int, medium: Medium, notes: str, actions: str, actor: Actor
-    ) -> None:
-        self._require_pair(actor)
+    def record_session(self, held_on: date, minutes: int, medium: Medium | str, notes: str, actions: str) -> None:
+        self._require_pair()
         self._require(PartnershipStatus.ACTIVE)
         self._check_day(held_on)
         whole_number(minutes, "minutes", 1, MAX_SESSION_MINUTES)
@@ -148,130 +174,108 @@ class Partnership(Aggregate):
             medium=medium.value,
             notes=Confidential(str(self.id), text(notes, "notes", 20000)),
             actions=Confidential(str(self.id), text(actions, "actions", 20000)),
-            actor_id=actor.id,
-            actor_role=actor.role,
         )
 
     @event("SessionHeld")
-    def _session_held(
-        self, held_on: str, minutes: int, medium: str, notes: Confidential, actions: Confidential,
-        actor_id: str, actor_role: str,
-    ) -> None:
+    def _session_held(self, held_on: str, minutes: int, medium: str, notes: Confidential, actions: Confidential) -> None:
         self.sessions += 1
 
-    def review_progress(self, outcome: ReviewOutcome, notes: str, actor: Actor) -> None:
-        if actor.role is not Role.ADMINISTRATOR:
-            self._require_pair(actor)
+    def review_progress(self, outcome: ReviewOutcome | str, notes: str) -> None:
+        self._require_pair_or_admin()
         self._require(PartnershipStatus.ACTIVE)
         outcome = choice(ReviewOutcome, outcome, "outcome")
-        self._reviewed(
-            outcome=outcome.value,
-            notes=Confidential(str(self.id), text(notes, "notes", 20000)),
-            actor_id=actor.id,
-            actor_role=actor.role,
-        )
+        self._reviewed(outcome=outcome.value, notes=Confidential(str(self.id), text(notes, "notes", 20000)))
 
     @event("ProgressReviewed")
-    def _reviewed(self, outcome: str, notes: Confidential, actor_id: str, actor_role: str) -> None:
+    def _reviewed(self, outcome: str, notes: Confidential) -> None:
         pass
 
     # -- extension ------------------------------------------------------------------------------
-    def request_extension(self, months: int, actor: Actor) -> None:
-        if actor.role is not Role.ADMINISTRATOR:
-            self._require_pair(actor)
+    def request_extension(self, months: int) -> None:
+        self._require_pair_or_admin()
         self._require(PartnershipStatus.ACTIVE)
         if self.extension_pending is not None:
             raise NotAllowed("an extension request is already pending")
         self._check_extension(months)
-        self._extension_requested(months=months, actor_id=actor.id, actor_role=actor.role)
+        self._extension_requested(months=months)
 
     @event("ExtensionRequested")
-    def _extension_requested(self, months: int, actor_id: str, actor_role: str) -> None:
+    def _extension_requested(self, months: int) -> None:
         self.extension_pending = months
 
-    def grant_extension(self, mentor_free: int, others_waiting: int, actor: Actor) -> None:
-        """Weighed against the mentor's capacity and the requests waiting for a mentor."""
-        actor.require(Role.ADMINISTRATOR)
+    def grant_extension(self, mentor: Mentor, cases_waiting: int) -> None:
+        """Weighed against the mentor's capacity and the programme's cases waiting for a match:
+        refused when the mentor has no free place and anyone is waiting."""
+        actor().require(Role.ADMINISTRATOR)
         self._require(PartnershipStatus.ACTIVE)
         if self.extension_pending is None:
             raise NotAllowed("there is no extension request to grant")
+        if mentor.id != self.mentor_id:
+            raise Invalid("that is not this partnership's mentor")
         self._check_extension(self.extension_pending)
-        if mentor_free <= 0 and others_waiting > 0:
-            raise NotAllowed(
-                f"the mentor is at capacity and {others_waiting} cases are waiting for a match"
-            )
-        self._extension_granted(
-            months=self.extension_pending, actor_id=actor.id, actor_role=actor.role
-        )
+        if mentor.free <= 0 and cases_waiting > 0:
+            raise NotAllowed(f"the mentor is at capacity and {cases_waiting} cases are waiting for a match")
+        self._extension_granted(months=self.extension_pending)
 
     @event("ExtensionGranted")
-    def _extension_granted(self, months: int, actor_id: str, actor_role: str) -> None:
+    def _extension_granted(self, months: int) -> None:
         self.planned_months += months
         self.extension_pending = None
 
-    def decline_extension(self, actor: Actor) -> None:
-        actor.require(Role.ADMINISTRATOR)
+    def decline_extension(self) -> None:
+        actor().require(Role.ADMINISTRATOR)
         self._require(PartnershipStatus.ACTIVE)
         if self.extension_pending is None:
             raise NotAllowed("there is no extension request to decline")
-        self._extension_declined(actor_id=actor.id, actor_role=actor.role)
+        self._extension_declined()
 
     @event("ExtensionDeclined")
-    def _extension_declined(self, actor_id: str, actor_role: str) -> None:
+    def _extension_declined(self) -> None:
         self.extension_pending = None
 
     def _check_extension(self, months: int) -> None:
         whole_number(months, "months", 1, self.max_months)
         if self.planned_months + months > self.max_months:
             raise NotAllowed(
-                f"an extension of {months} months would exceed the programme's "
-                f"maximum of {self.max_months} months"
+                f"an extension of {months} months would exceed the programme's maximum of {self.max_months} months"
             )
 
     # -- ending and feedback -----------------------------------------------------------------------
-    def end(self, reason: EndReason, actor: Actor) -> None:
-        if actor.role is not Role.ADMINISTRATOR:
-            self._require_pair(actor)
+    def end(self, reason: EndReason | str) -> None:
+        self._require_pair_or_admin()
         self._require(PartnershipStatus.AWAITING_SIGNATURES, PartnershipStatus.ACTIVE)
         reason = choice(EndReason, reason, "reason")
-        self._ended(reason=reason.value, actor_id=actor.id, actor_role=actor.role)
+        self._ended(reason=reason.value)
 
     @event("PartnershipEnded")
-    def _ended(self, reason: str, actor_id: str, actor_role: str) -> None:
-        self.status = PartnershipStatus.ENDED
+    def _ended(self, reason: str) -> None:
         self.end_reason = EndReason(reason)
         self.extension_pending = None
 
-    def request_feedback(self, actor: Actor) -> None:
-        actor.require(Role.ADMINISTRATOR)
+    def request_feedback(self) -> None:
+        actor().require(Role.ADMINISTRATOR)
         self._require(PartnershipStatus.ENDED)
         if self.feedback_requested:
             raise NotAllowed("feedback has already been requested")
-        self._feedback_requested(actor_id=actor.id, actor_role=actor.role)
+        self._feedback_requested()
 
     @event("FeedbackRequested")
-    def _feedback_requested(self, actor_id: str, actor_role: str) -> None:
+    def _feedback_requested(self) -> None:
         self.feedback_requested = True
 
-    def submit_feedback(self, rating: int, comments: str, actor: Actor) -> None:
-        party = self._require_pair(actor)
+    def submit_feedback(self, rating: int, comments: str) -> None:
+        party = self._require_pair()
         if not self.feedback_requested:
             raise NotAllowed("feedback has not been requested")
         if party in self.feedback_from:
             raise NotAllowed(f"the {party.value} has already given feedback")
         whole_number(rating, "rating", 1, 5)
         self._feedback_submitted(
-            party=party.value,
-            rating=rating,
-            comments=Personal(actor.id, text(comments, "comments", 4000)),
-            actor_id=actor.id,
-            actor_role=actor.role,
+            party=party.value, rating=rating, comments=Personal(actor().id, text(comments, "comments", 4000)),
         )
 
     @event("FeedbackSubmitted")
-    def _feedback_submitted(
-        self, party: str, rating: int, comments: Personal, actor_id: str, actor_role: str
-    ) -> None:
+    def _feedback_submitted(self, party: str, rating: int, comments: Personal) -> None:
         self.feedback_from.append(Party(party))
 
     def _check_day(self, day: date) -> None:
@@ -279,3 +283,14 @@ class Partnership(Aggregate):
         if self.started_on and day.isoformat() < self.started_on:
             raise Invalid("that date is before the partnership started")
 
+
+_STATUS_AFTER: dict[type, PartnershipStatus] = {
+    Partnership.PartnershipFormed: PartnershipStatus.AWAITING_SIGNATURES,
+    Partnership.PartnershipStarted: PartnershipStatus.ACTIVE,
+    Partnership.PartnershipEnded: PartnershipStatus.ENDED,
+}
+
+
+def status_after(event: object) -> PartnershipStatus | None:
+    """The partnership's status after `event`, or None for an event that leaves it as it was."""
+    return _STATUS_AFTER.get(type(event))

@@ -1,4 +1,8 @@
-"""A programme: its configuration and the queue of cases waiting for a match."""
+"""A programme: its configuration.
+
+Which of its cases wait for a match is not kept here but in a read model, so that commands
+on different cases never write the same aggregate.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from domain.actors import Actor, Role
+from domain.actors import Role
 from domain.checks import choice, whole_number
-from domain.errors import Invalid, NotAllowed
+from domain.errors import Invalid
+from domain.recording import TrellisAggregate, actor
 
 
 class Kind(StrEnum):
@@ -58,14 +63,20 @@ class ProgrammeSettings:
         return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}
 
 
+class Programme(TrellisAggregate):
+    """A configured programme."""
 
-class Programme(Aggregate):
-    """A configured programme. Its matching queue is what extensions are weighed against."""
+    # v1 kept the matching queue (`waiting`); it is a read model now.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.pop("waiting", None)
 
     @classmethod
-    def register(cls, settings: ProgrammeSettings, actor: Actor) -> Programme:
-        actor.require(Role.ADMINISTRATOR)
-        return cls(settings=settings.as_dict(), actor_id=actor.id, actor_role=actor.role)
+    def register(cls, settings: ProgrammeSettings) -> Programme:
+        actor().require(Role.ADMINISTRATOR)
+        return cls(settings=settings.as_dict())
 
     @staticmethod
     def create_id(settings: dict[str, Any], **_: Any) -> UUID:
@@ -73,42 +84,31 @@ class Programme(Aggregate):
         return programme_id(settings["name"])
 
     @event("Registered")
-    def __init__(self, settings: dict[str, Any], actor_id: str, actor_role: str) -> None:
+    def __init__(self, settings: dict[str, Any]) -> None:
         self.settings_data = settings
-        self.waiting: list[UUID] = []
 
     @property
     def settings(self) -> ProgrammeSettings:
         return ProgrammeSettings(**self.settings_data)
 
-    def reconfigure(self, settings: ProgrammeSettings, actor: Actor) -> None:
-        actor.require(Role.ADMINISTRATOR)
-        self._reconfigured(settings=settings.as_dict(), actor_id=actor.id, actor_role=actor.role)
+    def reconfigure(self, settings: ProgrammeSettings) -> None:
+        actor().require(Role.ADMINISTRATOR)
+        self._reconfigured(settings=settings.as_dict())
 
     @event("Reconfigured")
-    def _reconfigured(self, settings: dict[str, Any], actor_id: str, actor_role: str) -> None:
+    def _reconfigured(self, settings: dict[str, Any]) -> None:
         self.settings_data = settings
 
-    # -- the matching queue ------------------------------------------------------------
-    def queue_case(self, case_id: UUID, actor: Actor) -> None:
-        if case_id in self.waiting:
-            raise NotAllowed(f"case {case_id} is already waiting for a match")
-        self._case_queued(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+    # -- history only: events of v1's matching queue, still in stored histories -------------
+    class CaseQueuedForMatch(TrellisAggregate.Event):
+        """Recorded by earlier versions when a case began to wait for a match; changes nothing now."""
 
-    @event("CaseQueuedForMatch")
-    def _case_queued(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
-        self.waiting.append(case_id)
+        case_id: UUID
 
-    def dequeue_case(self, case_id: UUID, actor: Actor) -> None:
-        if case_id in self.waiting:
-            self._case_dequeued(case_id=case_id, actor_id=actor.id, actor_role=actor.role)
+    class CaseLeftMatchQueue(TrellisAggregate.Event):
+        """Recorded by earlier versions when a case stopped waiting for a match; changes nothing now."""
 
-    @event("CaseLeftMatchQueue")
-    def _case_dequeued(self, case_id: UUID, actor_id: str, actor_role: str) -> None:
-        self.waiting.remove(case_id)
-
-    def others_waiting(self) -> int:
-        return len(self.waiting)
+        case_id: UUID
 
 
 def programme_id(name: str) -> UUID:

@@ -13,20 +13,26 @@ from projections.line_managers import LineManagers
 from projections.mentors import Mentors
 from projections.projection import Projection
 from projections.statistics import Statistics
-from projections.store import Store
+from projections.sql import Store
 
 PROJECTIONS: tuple[type[Projection], ...] = (Dashboard, Mentors, LineManagers, Statistics, Audit)
 
 
 def create_tables(recorder: object) -> None:
     """Creates every read model's tables and tracking row beside the application's
-    events, once (idempotent). In-memory persistence has no read-model tables."""
-    if not hasattr(recorder, "datastore"):
+    events, once (idempotent). A read model whose tables were made for another shape of it
+    (a column added or gone) is dropped and created afresh at position 0, so the runner
+    rebuilds it from the first event. In-memory persistence has no read-model tables."""
+    store = Store.beside(recorder)
+    if store is None:
         return
-    store = Store.of(recorder)
-    with store.transaction() as cursor:
-        for projection in PROJECTIONS:
-            projection().create_tables(cursor)
+    for cls in PROJECTIONS:
+        projection = cls()
+        stale = [t for t in projection.all_tables if (found := store.columns(t.name)) and found != set(t.columns)]
+        with store.transaction() as cursor:
+            for table in projection.all_tables if stale else ():
+                cursor.execute(f"DROP TABLE IF EXISTS {table.name}")
+            projection.create_tables(cursor)
 
 
 def projection_named(name: str) -> type[Projection]:

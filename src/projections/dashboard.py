@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain import Case, Mentor, Partnership
-from projections.lifecycle import CLOSED_REASON, STAGE_EVENTS, stage_after, when
+from domain import Case, Mentor, Partnership, closed_reason_after, partnership_status_after, stage_after
+from projections.events import CASE_EVENTS, when
 from projections.projection import Handlers, Projection, Writer
 from projections.rows import reveal, row
-from projections.store import Table
+from projections.sql import Table
 
 CASES = Table("rm_dashboard_cases", {
     "case_id": "TEXT NOT NULL", "programme_id": "TEXT", "mentee_id": "TEXT", "line_manager_id": "TEXT",
@@ -48,14 +48,13 @@ def _eoi(e: Any, w: Writer) -> None:
     w.upsert(PEOPLE, row(subject_id=e.mentee_id, name=reveal(e.details.get("name"))))
 
 
-@on.on(*STAGE_EVENTS)
+@on.on(*CASE_EVENTS)
 def _stage(e: Any, w: Writer) -> None:
-    matching = w.fact(CASES, [str(e.originator_id)], "matching")
-    stage = stage_after(e, matching)
-    w.upsert(CASES, row(
-        case_id=e.originator_id, stage=stage.value, stage_since=when(e),
-        closed_reason=CLOSED_REASON.get(type(e)),
-    ))
+    stage = stage_after(e, w.fact(CASES, [str(e.originator_id)], "matching"))
+    if stage is not None:
+        w.upsert(CASES, row(
+            case_id=e.originator_id, stage=stage.value, stage_since=when(e), closed_reason=closed_reason_after(e),
+        ))
 
 
 @on.on(Case.LineManagerApproved)
@@ -86,10 +85,14 @@ def _partnership(e: Any, w: Writer, **values: Any) -> None:
 @on.on(Partnership.PartnershipFormed)
 def _formed(e: Any, w: Writer) -> None:
     _partnership(
-        e, w, case_id=e.case_id, programme_id=e.programme_id, mentee_id=e.mentee_id,
-        mentor_id=e.mentor_id, status="awaiting_signatures", formed_at=when(e),
-        mentee_signed=False, mentor_signed=False, mentee_feedback=False, mentor_feedback=False,
+        e, w, case_id=e.case_id, programme_id=e.programme_id, mentee_id=e.mentee_id, mentor_id=e.mentor_id,
+        formed_at=when(e), mentee_signed=False, mentor_signed=False, mentee_feedback=False, mentor_feedback=False,
     )
+
+
+@on.on(Partnership.PartnershipFormed, Partnership.PartnershipStarted, Partnership.PartnershipEnded)
+def _status(e: Any, w: Writer) -> None:
+    _partnership(e, w, status=partnership_status_after(e).value)
 
 
 @on.on(Partnership.AgreementSigned)
@@ -99,7 +102,7 @@ def _signed(e: Any, w: Writer) -> None:
 
 @on.on(Partnership.PartnershipStarted)
 def _started(e: Any, w: Writer) -> None:
-    _partnership(e, w, status="active", started_on=e.started_on)
+    _partnership(e, w, started_on=e.started_on)
 
 
 @on.on(Partnership.SessionHeld)
@@ -119,7 +122,7 @@ def _extension_decided(e: Any, w: Writer) -> None:
 
 @on.on(Partnership.PartnershipEnded)
 def _ended(e: Any, w: Writer) -> None:
-    _partnership(e, w, status="ended", ended_at=when(e), end_reason=e.reason, extension_requested_at=None)
+    _partnership(e, w, ended_at=when(e), end_reason=e.reason, extension_requested_at=None)
 
 
 @on.on(Partnership.FeedbackRequested)

@@ -8,7 +8,7 @@ waiting for one. Ids, stages and dates stay: history keeps its shape.
 from __future__ import annotations
 
 from projections import dashboard, line_managers, mentors
-from projections.store import Store
+from projections.sql import Store
 
 PROFILE = ("name", "headline", "bio", "sector", "region", "expertise")
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain import Case, Mentor, Partnership
-from projections.lifecycle import CLOSED_REASON, STAGE_EVENTS, stage_after, when
+from domain import Case, EndReason, Mentor, Partnership, closed_reason_after, stage_after
+from projections.events import CASE_EVENTS, when
 from projections.projection import Handlers, Projection, Writer
 from projections.rows import reveal, row
-from projections.store import Table
+from projections.sql import Table
 
 CASES = Table("rm_line_managers_cases", {
     "case_id": "TEXT NOT NULL", "line_manager_id": "TEXT", "programme_id": "TEXT", "mentee_id": "TEXT",
@@ -41,13 +41,14 @@ def _eoi(e: Any, w: Writer) -> None:
         ))
 
 
-@on.on(*STAGE_EVENTS)
+@on.on(*CASE_EVENTS)
 def _stage(e: Any, w: Writer) -> None:
-    if _tracked(w, e.originator_id):
-        matching = w.fact(CASES, [str(e.originator_id)], "matching")
+    if not _tracked(w, e.originator_id):
+        return
+    stage = stage_after(e, w.fact(CASES, [str(e.originator_id)], "matching"))
+    if stage is not None:
         w.upsert(CASES, row(
-            case_id=e.originator_id, stage=stage_after(e, matching).value, stage_since=when(e),
-            closed_reason=CLOSED_REASON.get(type(e)),
+            case_id=e.originator_id, stage=stage.value, stage_since=when(e), closed_reason=closed_reason_after(e),
         ))
 
 
@@ -80,7 +81,7 @@ def _started(e: Any, w: Writer) -> None:
 @on.on(Partnership.PartnershipEnded)
 def _ended(e: Any, w: Writer) -> None:
     case_id = _case_of(e, w)
-    if case_id is not None and e.reason != "rematched":
+    if case_id is not None and e.reason != EndReason.REMATCHED:
         w.upsert(CASES, row(case_id=case_id, ended_at=when(e)))
 
 

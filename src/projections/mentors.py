@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain import Mentor
-from projections.lifecycle import when
+from domain import Mentor, mentor_status_after, slot_after
+from projections.events import when
 from projections.projection import Handlers, Projection, Writer
 from projections.rows import reveal, row
-from projections.store import Table
+from projections.sql import Table
 
 MENTORS = Table("rm_mentors_mentors", {
     "mentor_id": "TEXT NOT NULL", "programme_id": "TEXT", "person_id": "TEXT", "name": "TEXT",
@@ -25,11 +25,7 @@ EXPERTISE = Table("rm_mentors_expertise", {"mentor_id": "TEXT NOT NULL", "term":
 SLOTS = Table("rm_mentors_slots", {"mentor_id": "TEXT NOT NULL", "case_id": "TEXT NOT NULL", "state": "TEXT"},
               ("mentor_id", "case_id"))
 
-STATUS = {
-    Mentor.TrainingCompleted: "trained", Mentor.JoinedPool: "in_pool", Mentor.Paused: "paused",
-    Mentor.Resumed: "in_pool", Mentor.LeftPool: "left",
-}
-SLOT_STATE = {Mentor.SlotHeld: "held", Mentor.SlotConfirmed: "confirmed", Mentor.SlotReleased: "released"}
+MENTOR_EVENTS = tuple(cls for cls in vars(Mentor).values() if isinstance(cls, type) and issubclass(cls, Mentor.Event))
 
 on = Handlers()
 
@@ -40,13 +36,14 @@ def _mentor(e: Any, w: Writer, **values: Any) -> None:
 
 @on.on(Mentor.InterestExpressed)
 def _interest(e: Any, w: Writer) -> None:
-    _mentor(e, w, programme_id=e.programme_id, person_id=e.person_id, status="interested",
-            capacity=0, name=reveal(e.details.get("name")))
+    _mentor(e, w, programme_id=e.programme_id, person_id=e.person_id, capacity=0, name=reveal(e.details.get("name")))
 
 
-@on.on(*STATUS)
+@on.on(*MENTOR_EVENTS)
 def _status(e: Any, w: Writer) -> None:
-    _mentor(e, w, status=STATUS[type(e)])
+    status = mentor_status_after(e)
+    if status is not None:
+        _mentor(e, w, status=status.value)
 
 
 @on.on(Mentor.JoinedPool, Mentor.CapacityChanged)
@@ -66,9 +63,11 @@ def _profile(e: Any, w: Writer) -> None:
         w.upsert(EXPERTISE, row(mentor_id=e.originator_id, term=term.casefold()))
 
 
-@on.on(*SLOT_STATE)
+@on.on(*MENTOR_EVENTS)
 def _slot(e: Any, w: Writer) -> None:
-    w.upsert(SLOTS, row(mentor_id=e.originator_id, case_id=e.case_id, state=SLOT_STATE[type(e)]))
+    slot = slot_after(e)
+    if slot is not None:
+        w.upsert(SLOTS, row(mentor_id=e.originator_id, case_id=e.case_id, state=slot.value))
 
 
 class Mentors(Projection):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.store import Cursor, Store, Table
+from projections.sql import Cursor, Store, Table
 
 Handler = Callable[[Any, "Writer"], None]
 FACT_CACHE_LIMIT = 200_000
@@ -64,9 +64,7 @@ class Projection:
 
     def create_tables(self, cursor: Cursor, suffix: str = "", indexes: bool = True) -> None:
         for table in self.all_tables:
-            cursor.execute(table.create_sql(suffix))
-            for statement in table.index_sql(suffix) if indexes else ():
-                cursor.execute(statement)
+            cursor.create(table, suffix, indexes)
         cursor.execute(
             f"INSERT INTO {self.tracking.named(suffix)} (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
         )

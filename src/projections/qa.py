@@ -14,14 +14,15 @@ from datetime import date
 from statistics import mean, median
 from typing import Any
 
+from domain import EndReason
 from domain.errors import Invalid
 from projections import statistics as facts
-from projections.store import Store
+from projections.sql import Store
 from projections.suppression import suppressed_cells
 
 DEFAULT_THRESHOLD = 5
 PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{2}))?$")
-END_REASONS = ("completed", "withdrawn", "rematched", "not_extended", "other")
+END_REASONS = tuple(reason.value for reason in EndReason)
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,8 @@ def _partnerships(t: Table, partnerships: list[dict[str, Any]]) -> None:
     t.total("partnerships_ended", len(ended))
     by_reason = {f"ended_{r}": sum(1 for p in ended if p["end_reason"] == r) for r in END_REASONS}
     t.group("partnerships_ended", by_reason)
-    t.derived("completion_rate", _rate(by_reason["ended_completed"], len(ended)),
-              "ended_completed", "partnerships_ended")
+    t.derived("completion_rate", _rate(by_reason[f"ended_{EndReason.COMPLETED.value}"], len(ended)),
+              f"ended_{EndReason.COMPLETED.value}", "partnerships_ended")
 
 
 def _feedback(t: Table, ratings: list[int]) -> None:

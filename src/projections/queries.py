@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import Stage
+from domain import EndReason, MentorStatus, PartnershipStatus, Slot, Stage
+from domain.case import OPEN_PROPOSAL, WAITING_FOR_MATCH
 from domain.errors import NotFound
 from projections import audit, dashboard, line_managers, mentors
 from projections.qa import QAStatistics, statistics_for
@@ -18,7 +19,7 @@ from projections.results import (
     ActionQueues, AuditEntry, CaseSummary, DirectoryEntry, LineManagerCase, MentorCapacity, PartnershipSummary,
     Position, QueueItem,
 )
-from projections.store import Store
+from projections.sql import Store
 
 DEFAULT_STALE_DAYS = 30
 __all__ = [
@@ -89,11 +90,20 @@ class ReadModels:
             sql, params = sql + " AND p.status = ?", [*params, status]
         return [_partnership(r) for r in self.store.query(sql + " ORDER BY p.formed_at", params)]
 
+    def cases_waiting(self, programme_id: UUID | str) -> int:
+        """How many of the programme's cases wait for a match (what extensions are weighed against)."""
+        stages = [s.value for s in WAITING_FOR_MATCH]
+        found = self.store.query(
+            f"SELECT COUNT(*) AS n FROM {dashboard.CASES.name} WHERE programme_id = ? "
+            f"AND stage IN ({', '.join('?' for _ in stages)})", [str(programme_id), *stages],
+        )
+        return int(found[0]["n"])
+
     def action_queues(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS) -> ActionQueues:
         pid, now = str(programme_id), self._now()
         cases = self.store.query(
             f"SELECT case_id, stage, stage_since, submitted_at, priority FROM {dashboard.CASES.name} "
-            "WHERE programme_id = ? AND stage <> 'closed' ORDER BY stage_since", (pid,)
+            "WHERE programme_id = ? AND stage <> ? ORDER BY stage_since", (pid, Stage.CLOSED.value)
         )
         partnerships = self.partnerships(pid)
 
@@ -115,33 +125,37 @@ class ReadModels:
         return ActionQueues(
             programme_id=pid,
             eois_awaiting_line_manager=case_queue(Stage.AWAITING_LINE_MANAGER),
-            awaiting_match=case_queue(Stage.AWAITING_MATCHING_REQUEST, Stage.AWAITING_MATCH),
-            proposals_awaiting_outcome=case_queue(Stage.MATCH_PROPOSED, Stage.DISCOVERY_CALL_HELD),
+            awaiting_match=case_queue(*WAITING_FOR_MATCH),
+            proposals_awaiting_outcome=case_queue(*OPEN_PROPOSAL),
             agreements_awaiting_signature=partnership_queue(
-                lambda p: p.formed_at, lambda p: p.status == "awaiting_signatures"),
+                lambda p: p.formed_at, lambda p: p.status == PartnershipStatus.AWAITING_SIGNATURES),
             extensions_pending=partnership_queue(
                 lambda p: p.extension_requested_at, lambda p: p.extension_pending),
             awaiting_feedback=partnership_queue(
                 lambda p: p.ended_at,
-                lambda p: p.status == "ended" and p.end_reason != "rematched" and p.feedback_received < 2),
+                lambda p: p.status == PartnershipStatus.ENDED and p.end_reason != EndReason.REMATCHED
+                and p.feedback_received < 2),
             stale_partnerships=partnership_queue(
-                last_contact, lambda p: p.status == "active" and _age(last_contact(p), now) >= stale_after_days),
+                last_contact,
+                lambda p: p.status == PartnershipStatus.ACTIVE and _age(last_contact(p), now) >= stale_after_days),
             stale_after_days=stale_after_days,
         )
 
     # -- mentors ---------------------------------------------------------------------------------
     def mentor_capacity(self, programme_id: UUID | str) -> list[MentorCapacity]:
-        return [
-            MentorCapacity(r["mentor_id"], r["programme_id"], r["name"], r["status"], int(r["capacity"] or 0),
-                           int(r["confirmed"]), int(r["held"]), _free(r))
-            for r in self._mentors("m.programme_id = ?", [str(programme_id)])
-        ]
+        return [_capacity(r) for r in self._mentors("m.programme_id = ?", [str(programme_id)])]
+
+    def mentor(self, mentor_id: UUID | str) -> MentorCapacity:
+        rows = self._mentors("m.mentor_id = ?", [str(mentor_id)])
+        if not rows:
+            raise NotFound(f"no mentor {mentor_id}")
+        return _capacity(rows[0])
 
     def directory(
         self, programme_id: UUID | str, sector: str | None = None, region: str | None = None,
         expertise: str | None = None, available_only: bool = False,
     ) -> list[DirectoryEntry]:
-        where, params = "m.programme_id = ? AND m.status = 'in_pool'", [str(programme_id)]
+        where, params = "m.programme_id = ? AND m.status = ?", [str(programme_id), MentorStatus.IN_POOL.value]
         if sector:
             where, params = where + " AND LOWER(m.sector) = ?", [*params, sector.casefold()]
         if region:
@@ -160,9 +174,10 @@ class ReadModels:
         slots = mentors.SLOTS.name
         return self.store.query(
             f"SELECT m.*, "
-            f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = 'confirmed') AS confirmed, "
-            f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = 'held') AS held "
-            f"FROM {mentors.MENTORS.name} m WHERE {where} ORDER BY m.name, m.mentor_id", params,
+            f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = ?) AS confirmed, "
+            f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = ?) AS held "
+            f"FROM {mentors.MENTORS.name} m WHERE {where} ORDER BY m.name, m.mentor_id",
+            [Slot.CONFIRMED.value, Slot.HELD.value, *params],
         )
 
     # -- line managers -------------------------------------------------------------------------
@@ -216,6 +231,11 @@ def _partnership(r: dict[str, Any]) -> PartnershipSummary:
     )
 
 
+def _capacity(r: dict[str, Any]) -> MentorCapacity:
+    return MentorCapacity(r["mentor_id"], r["programme_id"], r["name"], r["status"], int(r["capacity"] or 0),
+                          int(r["confirmed"]), int(r["held"]), _free(r))
+
+
 def _free(r: dict[str, Any]) -> int:
     return max(int(r["capacity"] or 0) - int(r["confirmed"]) - int(r["held"]), 0)
 
@@ -227,7 +247,7 @@ def _progress(r: dict[str, Any]) -> str:
     if stage == Stage.CLOSED:
         return {"declined": "declined", "withdrawn": "withdrawn"}.get(reason or "", "finished")
     if stage == Stage.MATCHED:
-        return "active" if r["started_on"] else "matched"
+        return "active" if r["started_on"] else "matched"  # LineManagerCase.progress: its own vocabulary
     return "matching"
 
 

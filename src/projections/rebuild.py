@@ -13,7 +13,7 @@ from typing import Any
 
 from projections.decoding import sealed_mapper
 from projections.projection import Item, Projection
-from projections.store import Store
+from projections.sql import Store
 
 SHADOW = "__rebuild"
 Progress = Callable[[int, int], None]

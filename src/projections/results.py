@@ -82,6 +82,7 @@ class AuditEntry:
     version: int
     actor_id: str | None
     actor_role: str | None
+    on_behalf_of: str | None  # the person an administrator recorded this for, if anyone
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ construction, not by filtering later.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +44,8 @@ def cell(value: Any) -> Any:
         raise PrivacyViolation("a protected value must be revealed explicitly")
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, Enum):
+        return cell(value.value)
     if isinstance(value, SCALARS):
         return value
     if isinstance(value, UUID):

@@ -20,7 +20,7 @@ from projections import PROJECTIONS
 from projections.decoding import sealed_mapper
 from projections.listener import Listener
 from projections.projection import Item, Projection
-from projections.store import Store
+from projections.sql import Store
 
 log = structlog.get_logger("trellis.projections")
 

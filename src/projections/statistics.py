@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from domain import Case, Partnership, Programme
-from projections.lifecycle import when
+from projections.events import when
 from projections.projection import Handlers, Projection, Writer
 from projections.rows import row
-from projections.store import Table
+from projections.sql import Table
 
 PROGRAMMES = Table("rm_statistics_programmes", {"programme_id": "TEXT NOT NULL", "threshold": "INTEGER"},
                    ("programme_id",))

@@ -6,7 +6,7 @@ from typing import Any
 
 from projections import PROJECTIONS
 from projections.results import Position
-from projections.store import Store
+from projections.sql import Store
 
 
 def positions(recorder: Any, store: Store | None = None) -> list[Position]:

@@ -2,7 +2,9 @@
 
 A key is looked up by a reference such as ``subject:<person id>`` or
 ``partnership:<id>``. Destroying a key keeps a tombstone row (the reference and the
-time), so nothing can quietly create a fresh key for an erased subject.
+time), so nothing can quietly create a fresh key for an erased subject. Where the rows
+live is a subclass's business: in memory here, in the database beside the events in
+`api.persistence.keys`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from domain.errors import NotAllowed
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-TABLE = "trellis_keys"
 
 
 class SubjectErased(NotAllowed):
@@ -128,86 +129,3 @@ class InMemoryKeyStore(KeyStore):
             live = ref in self._rows and not self._rows[ref][1]
             self._rows[ref] = (b"", True)
             return live
-
-
-class SqlKeyStore(KeyStore):
-    """The key table in the same database as the events, through the library's datastore."""
-
-    placeholder = "%s"
-    create_sql = f"""
-        CREATE TABLE IF NOT EXISTS {TABLE} (
-            ref TEXT PRIMARY KEY,
-            wrapped BYTEA,
-            created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP,
-            destroyed_at TIMESTAMP WITH TIME ZONE
-        )"""
-
-    def __init__(self, datastore: Any, master_key: bytes, cache_seconds: float = 60.0) -> None:
-        super().__init__(master_key, cache_seconds)
-        self.datastore = datastore
-
-    def _sql(self, statement: str) -> str:
-        return statement.replace("?", self.placeholder)
-
-    def create_table(self) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self.create_sql)
-
-    def _select(self, ref: str) -> tuple[bytes, bool] | None:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._sql(f"SELECT wrapped, destroyed_at FROM {TABLE} WHERE ref = ?"), (ref,))
-            row = curs.fetchone()
-        if row is None:
-            return None
-        wrapped, destroyed_at = row["wrapped"], row["destroyed_at"]
-        return (bytes(wrapped) if wrapped is not None else b"", destroyed_at is not None)
-
-    def _insert(self, ref: str, wrapped: bytes) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                self._sql(f"INSERT INTO {TABLE} (ref, wrapped) VALUES (?, ?) ON CONFLICT (ref) DO NOTHING"),
-                (ref, wrapped),
-            )
-
-    def _tombstone(self, ref: str) -> bool:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                self._sql(
-                    f"UPDATE {TABLE} SET wrapped = NULL, destroyed_at = CURRENT_TIMESTAMP "
-                    "WHERE ref = ? AND destroyed_at IS NULL"
-                ),
-                (ref,),
-            )
-            changed = getattr(curs, "sqlite_cursor", curs).rowcount > 0  # SQLite: the wrapped cursor
-            if not changed:
-                curs.execute(
-                    self._sql(
-                        f"INSERT INTO {TABLE} (ref, wrapped, destroyed_at) "
-                        "VALUES (?, NULL, CURRENT_TIMESTAMP) ON CONFLICT (ref) DO NOTHING"
-                    ),
-                    (ref,),
-                )
-        return changed
-
-
-class SQLiteKeyStore(SqlKeyStore):
-    placeholder = "?"
-    create_sql = f"""
-        CREATE TABLE IF NOT EXISTS {TABLE} (
-            ref TEXT PRIMARY KEY,
-            wrapped BLOB,
-            created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-            destroyed_at TEXT
-        )"""
-
-
-def key_store_for(factory: Any, master_key: bytes, cache_seconds: float = 60.0) -> KeyStore:
-    """The key store that lives beside the events of the library's infrastructure factory."""
-    from eventsourcing.postgres import PostgresFactory
-    from eventsourcing.sqlite import SQLiteFactory
-
-    if isinstance(factory, PostgresFactory):
-        return SqlKeyStore(factory.datastore, master_key, cache_seconds)
-    if isinstance(factory, SQLiteFactory):
-        return SQLiteKeyStore(factory.datastore, master_key, cache_seconds)
-    return InMemoryKeyStore(master_key, cache_seconds)

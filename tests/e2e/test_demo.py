@@ -8,7 +8,8 @@ import pytest
 
 from api.bootstrap import build_app, init_database
 from api.cli.serve import demo_sign_in
-from api.demo import load_demo
+from api.cli.demo_data import load_demo
+from api.services import ManualClock
 from api.settings import Settings
 from e2e.browser import ARTIFACTS, required
 from e2e.server import LiveServer
@@ -25,9 +26,10 @@ except ImportError:
 def demo_server(tmp_path_factory):
     settings = Settings(environment="development", persistence="sqlite", data_dir=tmp_path_factory.mktemp("demo"))
     init_database(settings)
-    trellis = build_app(settings)
+    clock = ManualClock()
+    trellis = build_app(settings, clock=clock)
     try:
-        sign_in = demo_sign_in(settings, load_demo(trellis))
+        sign_in = demo_sign_in(settings, load_demo(trellis, clock))
         with LiveServer(settings, trellis=trellis, demo_sign_in=sign_in) as server:
             yield server
     finally:
@@ -43,6 +45,7 @@ class TestTheDemo:
         expect(counts).to_have_count(7)
         for count in counts.all():
             expect(count).not_to_have_text("0")
-        for queue in ("Expressions of interest awaiting", "Waiting for a match", "Extension requests"):
+        for queue in ("Expressions of interest awaiting", "Waiting for a match", "Extension requests",
+                      "Active partnerships with no recent session"):
             expect(page.locator(f"section[data-queue^='{queue}']").get_by_role("link").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "e2e-demo-board.png"), full_page=True)

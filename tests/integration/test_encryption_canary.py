@@ -8,7 +8,7 @@ programme's name) must be found in the raw bytes, so the scan is proven able to 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+
 from uuid import UUID, uuid4
 
 import psycopg
@@ -16,7 +16,7 @@ import pytest
 
 from api.bootstrap import build_app
 from domain import Actor, Case, Mentor, PersonDetails, Programme, Role
-from lifecycle import ADMIN, World, unique
+from lifecycle import ADMIN, TODAY, World, unique
 
 TABLES = {
     "sqlite": {"events": "stored_events", "snapshots": "stored_snapshots"},
@@ -67,8 +67,8 @@ def canary(app):
     marker, control = uuid4().hex, uuid4().hex
     world = World.create(app, name=f"Canary programme {control}", exploratory_conversations=1)
     mentor = Actor(unique("mentor"), Role.MENTOR)
-    mid = app.express_mentor_interest(world.programme_id, mentor.id, person(marker, "mentor"), mentor)
-    app.complete_mentor_training(mid, date.today(), ADMIN)
+    mid = app.express_mentor_interest(world.programme_id, mentor.id, person(marker, "mentor"), mentor).id
+    app.complete_mentor_training(mid, TODAY, ADMIN)
     profile = {
         "headline": f"headline {marker}", "bio": f"bio {marker}", "expertise": [f"x{marker}"],
         "sector": f"sector {marker}", "region": f"region {marker}",
@@ -77,19 +77,19 @@ def canary(app):
 
     mentee = Actor(unique("mentee"), Role.MENTEE)
     manager = Actor(unique("manager"), Role.LINE_MANAGER)
-    cid = app.submit_eoi(world.programme_id, mentee.id, person(marker, "mentee"), f"statement {marker}", mentee, manager.id)
+    cid = app.submit_eoi(world.programme_id, mentee.id, person(marker, "mentee"), f"statement {marker}", mentee, manager.id).id
     app.approve_eoi(cid, manager, priority=True)
-    app.record_exploratory_conversation(cid, mid, date.today(), mentee)
+    app.record_exploratory_conversation(cid, mid, TODAY, mentee)
     app.submit_matching_request(cid, [mid], f"goals {marker}", mentee, special=special(marker), consent=True)
     app.propose_match(cid, mid, f"first reasons {marker}", ADMIN)
-    app.record_discovery_call(cid, date.today(), mentee)
+    app.record_discovery_call(cid, TODAY, mentee)
     app.request_rematch(cid, mentee, reason=f"rematch {marker}")
     app.propose_match(cid, mid, f"second reasons {marker}", ADMIN)
-    app.record_discovery_call(cid, date.today(), mentor)
-    pid = app.confirm_match(cid, ADMIN)
+    app.record_discovery_call(cid, TODAY, mentor)
+    pid = app.confirm_match(cid, ADMIN).id
     app.sign_agreement(pid, "mentee", mentee)
     app.sign_agreement(pid, "mentor", mentor)
-    app.record_session(pid, date.today(), 60, "video", f"notes {marker}", f"actions {marker}", mentor)
+    app.record_session(pid, TODAY, 60, "video", f"notes {marker}", f"actions {marker}", mentor)
     app.review_progress(pid, "extend", f"review {marker}", mentee)
     app.request_extension(pid, 3, mentee)
     app.grant_extension(pid, ADMIN)
@@ -98,9 +98,9 @@ def canary(app):
     app.submit_feedback(pid, 5, f"mentee feedback {marker}", mentee)
     app.submit_feedback(pid, 4, f"mentor feedback {marker}", mentor)
 
-    declined = app.submit_eoi(world.programme_id, unique("mentee"), person(marker, "declined"), "s", ADMIN, manager.id)
+    declined = app.submit_eoi(world.programme_id, unique("mentee"), person(marker, "declined"), "s", ADMIN, manager.id).id
     app.decline_eoi(declined, manager, reason=f"decline {marker}")
-    withdrawn = app.submit_eoi(world.programme_id, unique("mentee"), person(marker, "withdrawn"), "s", ADMIN, manager.id)
+    withdrawn = app.submit_eoi(world.programme_id, unique("mentee"), person(marker, "withdrawn"), "s", ADMIN, manager.id).id
     app.withdraw_case(withdrawn, ADMIN, reason=f"withdraw {marker}")
 
     aggregates = {"programme": world.programme_id, "mentor": mid, "case": cid, "partnership": pid,

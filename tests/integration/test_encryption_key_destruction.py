@@ -5,13 +5,12 @@ Every check reads through a fresh application instance, so nothing comes from a 
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
 from api.bootstrap import build_app
 from domain import ERASED, Case, Mentor, NotAllowed, Partnership, PartnershipStatus, PersonDetails, Stage
-from lifecycle import ADMIN, World
+from lifecycle import ADMIN, TODAY, World
 from retention.keystore import SubjectErased
 
 
@@ -28,11 +27,11 @@ def history(app):
             special={"ethnicity": "answer"}, consent=True,
         )
         app.propose_match(case["case_id"], mid, "Reasons for " + case["mentee"].id, ADMIN)
-        app.record_discovery_call(case["case_id"], date.today(), ADMIN)
-        case["partnership_id"] = app.confirm_match(case["case_id"], ADMIN)
+        app.record_discovery_call(case["case_id"], TODAY, ADMIN)
+        case["partnership_id"] = app.confirm_match(case["case_id"], ADMIN).id
         app.sign_agreement(case["partnership_id"], "mentee", ADMIN)
         app.sign_agreement(case["partnership_id"], "mentor", ADMIN)
-        app.record_session(case["partnership_id"], date.today(), 40, "phone", "Pair notes", "Pair actions", mentor)
+        app.record_session(case["partnership_id"], TODAY, 40, "phone", "Pair notes", "Pair actions", mentor)
     pid = erased["partnership_id"]
     app.review_progress(pid, "continue", "Review notes", mentor)
     app.end_partnership(pid, "completed", ADMIN)
@@ -127,7 +126,7 @@ class TestDestroyingAPartnershipsKey:
             (session,) = fresh.session_records(pid, actor)
             assert (session.notes, session.actions) == (ERASED, ERASED)
             assert (session.held_on, session.minutes, session.medium, session.recorded_by_role) == (
-                date.today().isoformat(), 40, "phone", "mentor",
+                TODAY.isoformat(), 40, "phone", "mentor",
             )
         (review,) = events(fresh, pid, "ProgressReviewed")
         assert (review.notes.value, review.outcome) == (ERASED, "continue")
@@ -145,6 +144,6 @@ class TestDestroyingAPartnershipsKey:
         assert app.keys.destroy(f"partnership:{pid}") is True
         before = fresh.recorder.max_notification_id()
         with pytest.raises(SubjectErased):
-            fresh.record_session(pid, date.today(), 30, "video", "More notes", "", history["mentor"])
+            fresh.record_session(pid, TODAY, 30, "video", "More notes", "", history["mentor"])
         assert fresh.recorder.max_notification_id() == before
         assert fresh.load(Partnership, pid).sessions == 1

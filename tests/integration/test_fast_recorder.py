@@ -1,6 +1,6 @@
 """The one-trip PostgreSQL recorder writes, refuses, locks, notifies and reads as the library's does.
 
-Each test sets the recorder the app runs with (`api.recorders.OneTripRecorder`, chosen by
+Each test sets the recorder the app runs with (`api.persistence.recorders.OneTripRecorder`, chosen by
 `eventsourcing_env`) beside the library's own `PostgresApplicationRecorder` on the same table.
 """
 
@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 
-from api.recorders import OneTripRecorder
+from api.persistence.recorders import OneTripRecorder
 from api.settings import eventsourcing_env
 
 

@@ -13,7 +13,7 @@ def submit(app, world, mentee=None, manager_id="manager-1", statement="I want to
     return app.submit_eoi(
         world.programme_id, mentee.id, PersonDetails("Mo Mentee", "mo@example.org", "Head of year", "Oak School"),
         statement, mentee, line_manager_id=manager_id,
-    )
+    ).id
 
 
 class TestSubmittingAnEOI:
@@ -54,7 +54,7 @@ class TestSubmittingAnEOI:
             )
         case_id = memory_app.submit_eoi(
             world.programme_id, "mentee-y", PersonDetails("A", "a@example.org"), "s", ADMIN, line_manager_id="m"
-        )
+        ).id
         assert_recorded(memory_app, case_id, "EOISubmitted", ADMIN)
 
 

@@ -98,7 +98,7 @@ class TestConfirmingAMatch:
     def test_forms_a_partnership_awaiting_both_signatures(self, memory_app, world):
         mid, mentor = world.mentor(capacity=2)
         case = world.case("called", mentor_id=mid)
-        pid = memory_app.confirm_match(case["case_id"], ADMIN)
+        pid = memory_app.confirm_match(case["case_id"], ADMIN).id
         loaded = memory_app.load(Case, case["case_id"])
         assert (loaded.stage, loaded.partnership_id) == (Stage.MATCHED, pid)
         assert assert_recorded(memory_app, case["case_id"], "MatchConfirmed", ADMIN).mentor_id == mid
@@ -120,7 +120,7 @@ class TestConfirmingAMatch:
         world = World.create(memory_app, matching="allocated", line_manager_approval=False)
         mid, _ = world.mentor()
         case = world.case("proposed", mentor_id=mid)
-        assert memory_app.confirm_match(case["case_id"], ADMIN) is not None
+        assert memory_app.confirm_match(case["case_id"], ADMIN).id is not None
 
     def test_only_an_administrator_confirms(self, memory_app, world, refused):
         mid, mentor = world.mentor()

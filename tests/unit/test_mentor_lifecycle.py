@@ -16,7 +16,7 @@ PROFILE = {"headline": "Deputy head", "bio": "Twenty years in primary", "experti
 def interested(app, world):
     person = unique("mentor")
     actor = Actor(person, Role.MENTOR)
-    mid = app.express_mentor_interest(world.programme_id, person, PersonDetails("Ada Mentor", f"{person}@example.org"), actor)
+    mid = app.express_mentor_interest(world.programme_id, person, PersonDetails("Ada Mentor", f"{person}@example.org"), actor).id
     return mid, actor
 
 
@@ -38,7 +38,7 @@ class TestExpressingInterest:
 
     def test_an_administrator_may_record_it_for_them(self, memory_app, world):
         person = unique("mentor")
-        mid = memory_app.express_mentor_interest(world.programme_id, person, PersonDetails("B", "b@example.org"), ADMIN)
+        mid = memory_app.express_mentor_interest(world.programme_id, person, PersonDetails("B", "b@example.org"), ADMIN).id
         assert_recorded(memory_app, mid, "InterestExpressed", ADMIN)
 
     def test_the_same_person_twice_in_one_programme_is_a_conflict(self, memory_app, world, refused):

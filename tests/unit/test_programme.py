@@ -14,7 +14,7 @@ class TestRegisteringAProgramme:
             name=unique("chairs"), kind="coaching", line_manager_approval=False, matching="allocated",
             exploratory_conversations=3, default_duration_months=6, max_duration_months=9, typical_sessions=4,
         )
-        pid = memory_app.register_programme(settings, ADMIN)
+        pid = memory_app.register_programme(settings, ADMIN).id
         assert memory_app.programme_settings(pid) == settings
         assert (settings.kind, settings.matching) == (Kind.COACHING, Matching.ALLOCATED)
         assert_recorded(memory_app, pid, "Registered", ADMIN)

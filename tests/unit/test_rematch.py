@@ -71,7 +71,7 @@ class TestRematch:
         memory_app.request_rematch(case["case_id"], ADMIN)
         memory_app.propose_match(case["case_id"], mid, "Second try", ADMIN)
         memory_app.record_discovery_call(case["case_id"], TODAY, ADMIN)
-        second = memory_app.confirm_match(case["case_id"], ADMIN)
+        second = memory_app.confirm_match(case["case_id"], ADMIN).id
         assert second != case["partnership_id"]
         assert memory_app.load(Partnership, second).status is PartnershipStatus.AWAITING_SIGNATURES
         assert memory_app.load(Case, case["case_id"]).matches == 2

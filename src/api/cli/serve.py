@@ -43,13 +43,15 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from api.bootstrap import build_app, init_database
-    from api.demo import load_demo
+    from api.cli.demo_data import load_demo
     from api.http.app import create_app
+    from api.services import ManualClock
 
     init_database(settings)
-    trellis = build_app(settings)
+    clock = ManualClock()
+    trellis = build_app(settings, clock=clock)
     try:
-        sign_in = demo_sign_in(settings, load_demo(trellis))
+        sign_in = demo_sign_in(settings, load_demo(trellis, clock))
         _print_welcome(args, settings, sign_in)
         _serve(create_app(settings, trellis=trellis, demo_sign_in=sign_in), args)
     finally:

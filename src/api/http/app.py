@@ -18,7 +18,7 @@ from api.http import problems
 from api.http.auth import Authenticator
 from api.http.deps import read_position
 from api.http.dashboard import router as dashboard_router
-from api.http.idempotency_store import idempotency_store_for
+from api.persistence.idempotency import idempotency_store_for
 from api.http.middleware import RequestIdMiddleware
 from api.http.policy import api_routes, authorise, unruled_routes
 from api.http.readside import ReadSide

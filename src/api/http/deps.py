@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.application import Trellis
+from api.services import Trellis
 from api.http.auth import Authenticator, Unauthenticated
 from domain import Actor
 

@@ -9,16 +9,18 @@ at start-up (`unruled_routes`) and, should one slip through, at request time.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.http.deps import TrellisDep, get_actor, get_optional_actor
-from api.http.ownership import owns, subject_named
 from api.http.problems import Forbidden
 from api.http.rules import POLICY, Rule, Scope
-from domain import Actor
+from api.services import Trellis
+from domain import Actor, NotFound
 
 __all__ = ["POLICY", "Rule", "api_routes", "authorise", "route_keys", "unruled_routes"]
 
@@ -66,6 +68,26 @@ def authorise(
         raise Forbidden(f"this is not the {actor.role.value}'s own")
     if scope is Scope.SELF and not subject_named(actor, body, rule.subject_field):
         raise Forbidden(f"a {actor.role.value} may do this only for themselves")
+
+
+def owns(trellis: Trellis, actor: Actor, params: Mapping[str, Any]) -> bool:
+    """Whether the case, partnership or mentor named in the path is the actor's own."""
+    for name, question in (("partnership_id", trellis.owns_partnership), ("case_id", trellis.owns_case),
+                           ("mentor_id", trellis.owns_mentor)):
+        if name in params:
+            return question(actor, _uuid(params[name], name.removesuffix("_id")))
+    return False
+
+
+def subject_named(actor: Actor, body: Any, subject_field: str | None) -> bool:
+    return subject_field is not None and isinstance(body, dict) and body.get(subject_field) == actor.id
+
+
+def _uuid(value: Any, kind: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFound(f"no such {kind}") from None
 
 
 def unruled_routes(app: FastAPI) -> list[str]:

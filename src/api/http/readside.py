@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from api.application import Trellis
 from api.bootstrap import build_app
 from api.logging import get_logger
+from api.services import Trellis
 from api.settings import Settings
 from projections.queries import ReadModels
 from projections.runner import Runner
-from projections.store import Store
+from projections.sql import Store
 
 log = get_logger("trellis.http")
 
@@ -44,7 +44,7 @@ class ReadSide:
         runner = tracker = None
         try:
             if read_models is None:
-                read_models = ReadModels(Store.of(trellis.recorder))
+                read_models = trellis.read_models or ReadModels(Store.of(trellis.recorder))
                 tracker = Runner.for_app(trellis)
                 if settings.run_projections:
                     runner = tracker.start_in_thread()

@@ -1,24 +1,23 @@
-"""What a command endpoint answers: the id it acted on and the event log's head after it."""
+"""What a command endpoint answers: the id it acted on and the position of its last event."""
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from fastapi import Depends
 
-from api.application import Trellis
 from api.http.idempotency import idempotency_key
 from api.http.problems import responses
 from api.http.schemas.common import Created, Done
+from api.services import Recorded
 
 
-def done(trellis: Trellis, object_id: UUID) -> Done:
-    return Done(id=object_id, position=trellis.recorder.max_notification_id())
+def done(recorded: Recorded) -> Done:
+    return Done(id=recorded.id, position=recorded.position)
 
 
-def created(trellis: Trellis, object_id: UUID) -> Created:
-    return Created(id=object_id, position=trellis.recorder.max_notification_id())
+def created(recorded: Recorded) -> Created:
+    return Created(id=recorded.id, position=recorded.position)
 
 
 def command(summary: str, description: str = "", *extra: int) -> dict[str, Any]:

@@ -12,16 +12,20 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from api.application import Trellis
 from api.http.schemas.cases import CaseDetail, CaseForLineManager, CaseForParty, TimelineEntry
-from api.http.schemas.mentors import DirectoryEntryPublic, MentorCapacityPublic
-from api.http.schemas.partnerships import PartnershipDetail, SessionRecordPublic
+from api.http.schemas.mentors import DirectoryEntryPublic
 from api.http.schemas.oversight import QAStatisticsPublic, StatisticCell
-from api.http.schemas.programmes import ActionQueuesPublic, PipelinePublic
-from domain import Actor, Mentor, NotFound, Role
-from domain.mentor import mentor_id as mentor_id_of
+from api.http.schemas.partnerships import PartnershipDetail, SessionRecordPublic
+from api.http.schemas.programmes import ActionQueuesPublic, PipelinePublic, ProgrammePublic
+from api.services import Trellis
+from api.services.catalogue import ProgrammeEntry
+from domain import Actor, NotFound, Role, mentor_id as mentor_id_of
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def programme(entry: ProgrammeEntry) -> ProgrammePublic:
+    return ProgrammePublic(programme_id=str(entry.programme_id), **entry.settings.as_dict())
 
 
 def shape(model: type[M], result: Any, **extra: Any) -> M:
@@ -50,14 +54,6 @@ def timeline(read_models: Any, case_id: UUID, limit: int, after: int) -> list[Ti
     if summary.partnership_id:
         entries += read_models.audit_timeline(summary.partnership_id, limit=limit, after=after)
     return [shape(TimelineEntry, e) for e in sorted(entries, key=lambda e: e.position)[:limit]]
-
-
-def mentor_capacity(trellis: Trellis, read_models: Any, mentor_id: UUID) -> MentorCapacityPublic:
-    programme_id = trellis.load(Mentor, mentor_id).programme_id
-    for row in read_models.mentor_capacity(programme_id):
-        if row.mentor_id == str(mentor_id):
-            return shape(MentorCapacityPublic, row)
-    raise NotFound(f"no mentor {mentor_id} yet")
 
 
 def directory(read_models: Any, programme_id: UUID, **filters: Any) -> list[DirectoryEntryPublic]:

@@ -7,7 +7,7 @@ without an expectation here) fails.
 
 from __future__ import annotations
 
-from datetime import date
+
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from api_expectations import expectation_table
 from domain import Role
 
 from api_support import ROLES, cast
+from lifecycle import TODAY
 
 EXPECTED = expectation_table()
 ME = "own"
@@ -75,7 +76,7 @@ def fill(path: str, c) -> str:
 
 
 def body_for(key: str, c, actor) -> dict[str, Any] | None:
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     details = {"name": "Pat Example", "email": "pat@example.org"}
     bodies = {
         "POST /programmes": {"name": f"Programme {c.case_id}"},
@@ -114,7 +115,7 @@ def expected_allowed(key: str, role: Role, whose: str) -> bool:
 
 def call(api, key: str, c, actor, body_actor=None):
     method, path = key.split(" ", 1)
-    params = {"programme_id": str(c.programme_id), "on": date.today().isoformat()}
+    params = {"programme_id": str(c.programme_id), "on": TODAY.isoformat()}
     if method == "GET":
         return api.client.get(fill(path, c), params=params, headers=api.headers(actor), follow_redirects=False)
     body = body_for(key, c, body_actor or actor)

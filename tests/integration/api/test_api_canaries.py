@@ -5,13 +5,13 @@ route, and never reach a log line.
 
 from __future__ import annotations
 
-from datetime import date
+
 from uuid import uuid4
 
 from api_expectations import SPEC
 from api_support import ROLES
 from domain import Actor, Role
-from lifecycle import unique
+from lifecycle import TODAY, unique
 
 CONFIDENTIAL = f"CONFIDENTIAL-CANARY-{uuid4().hex[:8]}"
 SPECIAL = f"SPECIAL-CANARY-{uuid4().hex[:8]}"
@@ -35,7 +35,7 @@ def story(api) -> dict:
         Role.DPO: Actor(unique("dpo"), Role.DPO),
     }
     admin, lm, mentor, mentee = (people[r] for r in (Role.ADMINISTRATOR, Role.LINE_MANAGER, Role.MENTOR, Role.MENTEE))
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     programme = ok(api.post("/programmes", admin, {"name": unique("Canary programme")}), "programme")["id"]
     mentor_id = ok(api.post("/mentors", mentor, {"programme_id": programme, "person_id": mentor.id,
                                                   "details": {"name": "Mo Mentor", "email": "mo@example.org"}}), "mentor")["id"]
@@ -70,7 +70,7 @@ class TestCanaries:
     def test_markers_reach_no_response_but_the_pairs_own_session_records(self, api):
         world = story(api)
         ids, people = world["ids"], world["people"]
-        params = {"programme_id": ids["programme_id"], "on": date.today().isoformat()}
+        params = {"programme_id": ids["programme_id"], "on": TODAY.isoformat()}
         served = 0
         for path in GETS:
             for role in ROLES:

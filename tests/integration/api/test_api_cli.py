@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from api.bootstrap import build_app, init_database
 from api.cli import main
 from api.cli.serve import demo_sign_in
-from api.demo import load_demo
+from api.cli.demo_data import load_demo
+from api.services import ManualClock
 from api.http.app import create_app
 from api.http.auth import Authenticator
 from api.settings import Settings
@@ -30,10 +31,11 @@ class TestDemoSignIn:
     def test_every_role_signs_in_and_the_demo_pair_reads_their_sessions(self, tmp_path):
         settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path)
         init_database(settings)
-        trellis = build_app(settings)
+        clock = ManualClock()
+        trellis = build_app(settings, clock=clock)
         try:
             for _ in range(2):  # a restart finds the demo loaded and signs in the same people
-                entries = demo_sign_in(settings, load_demo(trellis))
+                entries = demo_sign_in(settings, load_demo(trellis, clock))
             with TestClient(create_app(settings, trellis=trellis, demo_sign_in=entries)) as client:
                 listed = {e["role"]: e for e in client.get("/dev/demo-sign-in").json()}
                 assert set(listed) == {"administrator", "line_manager", "mentor", "mentee", "auditor", "dpo"}

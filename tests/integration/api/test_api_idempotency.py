@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api_support import cast
-from lifecycle import unique
+from lifecycle import TODAY, unique
 from domain import Actor, Role
 
 KEY = "Idempotency-Key"
@@ -23,7 +22,7 @@ class Keys(dict):
 
 
 def session(minutes: int = 50) -> dict:
-    return {"held_on": date.today().isoformat(), "minutes": minutes, "medium": "phone", "notes": "n", "actions": "a"}
+    return {"held_on": TODAY.isoformat(), "minutes": minutes, "medium": "phone", "notes": "n", "actions": "a"}
 
 
 class TestRetries:
@@ -74,7 +73,7 @@ class TestRetries:
         admin = c.people[Role.ADMINISTRATOR]
         refused = api.post(f"/cases/{c.case_id}/confirm-match", admin, None, **{KEY: keys["k-4"]})
         assert refused.status_code == 409  # no discovery call yet
-        api.post(f"/cases/{c.case_id}/discovery-call", admin, {"held_on": date.today().isoformat()})
+        api.post(f"/cases/{c.case_id}/discovery-call", admin, {"held_on": TODAY.isoformat()})
         accepted = api.post(f"/cases/{c.case_id}/confirm-match", admin, None, **{KEY: keys["k-4"]})
         assert accepted.status_code == 201
         assert "idempotent-replayed" not in accepted.headers

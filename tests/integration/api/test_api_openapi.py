@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import api.http as api_http
-from api.application import Trellis
+from api.services import Trellis
 from api.http.app import create_app
 from api.settings import Settings
 from projections.queries import ReadModels

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 import jwt
@@ -11,6 +11,7 @@ import jwt
 from api.http.deps import get_read_models
 from api_support import cast
 from domain import Actor, Role
+from lifecycle import TODAY
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 MARKER = "PROBLEM-CANARY-7f3a"
@@ -73,7 +74,7 @@ class TestStatuses:
 
     def test_invalid_input_is_422_from_the_domain_and_from_validation(self, api):
         c = cast(api.trellis, stage="proposed")
-        future = (date.today() + timedelta(days=3)).isoformat()
+        future = (TODAY + timedelta(days=3)).isoformat()
         admin = c.people[Role.ADMINISTRATOR]
         assert_problem(api.post(f"/cases/{c.case_id}/discovery-call", admin, {"held_on": future}), 422)
         assert_problem(api.post(f"/cases/{c.case_id}/discovery-call", admin, {"held_on": "soon"}), 422)
@@ -81,7 +82,7 @@ class TestStatuses:
     def test_validation_problems_never_quote_the_input(self, api):
         c = cast(api.trellis)
         too_long = MARKER + "x" * 20001
-        body = {"held_on": date.today().isoformat(), "minutes": 30, "notes": too_long, "actions": ""}
+        body = {"held_on": TODAY.isoformat(), "minutes": 30, "notes": too_long, "actions": ""}
         response = api.post(f"/partnerships/{c.partnership_id}/sessions", c.people[Role.MENTEE], body)
         assert_problem(response, 422)
         assert MARKER not in response.text
@@ -102,7 +103,7 @@ class TestStatuses:
 class TestARefusedCommandWritesNothing:
     def test_forbidden_conflicting_and_invalid_commands_leave_the_log_as_it_was(self, api):
         c = cast(api.trellis, stage="proposed")
-        future = (date.today() + timedelta(days=3)).isoformat()
+        future = (TODAY + timedelta(days=3)).isoformat()
         before = api.head()
         attempts = [
             (f"/cases/{c.case_id}/match-proposal", c.people[Role.MENTEE], {"mentor_id": str(c.mentor_id)}, 403),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from api_support import cast
 from domain import Actor, Role
+from lifecycle import TODAY
 
 
 class TestReadYourWrites:
@@ -59,9 +60,9 @@ class TestHistory:
     def test_the_auditor_reads_a_cases_state_on_a_past_day(self, api):
         c = cast(api.trellis, stage="approved")
         auditor = Actor("auditor-history", Role.AUDITOR)
-        yesterday = (date.today() - timedelta(days=1)).isoformat()
+        yesterday = (TODAY - timedelta(days=1)).isoformat()
         before = api.get(f"/audit/cases/{c.case_id}/as-of", auditor, params={"on": yesterday}).json()
-        today = api.get(f"/audit/cases/{c.case_id}/as-of", auditor, params={"on": date.today().isoformat()}).json()
+        today = api.get(f"/audit/cases/{c.case_id}/as-of", auditor, params={"on": TODAY.isoformat()}).json()
         assert before["existed"] is False and before["stage"] is None
         assert today["existed"] is True and today["stage"] == "awaiting_matching_request"
 

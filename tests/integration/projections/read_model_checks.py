@@ -7,7 +7,7 @@ from typing import Any
 
 from projections import PROJECTIONS
 from projections.rebuild import build
-from projections.store import Store
+from projections.sql import Store
 
 CHECK = "__check"
 

@@ -9,11 +9,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+
 
 import pytest
 from read_model_checks import assert_equals_fresh_rebuild
-from lifecycle import ADMIN, World
+from lifecycle import ADMIN, TODAY, World
 
 from api.bootstrap import build_app
 from api.cli import main as cli
@@ -162,12 +162,12 @@ Runner.for_app(build_app(Settings()), batch_size=10).catch_up()
 
 
 class TestConcurrentWriters:
-    def test_no_event_is_skipped_while_several_writers_record_for_seconds(self, app, runner, settings):
+    def test_no_event_is_skipped_while_several_writers_record_for_seconds(self, app, runner, settings, clock):
         runner.start_in_thread()
         stop, failures = threading.Event(), []
 
         def writer() -> None:
-            own = build_app(settings)
+            own = build_app(settings, clock=clock)
             try:
                 world = World.create(own)
                 mentor, _ = world.mentor(capacity=20)
@@ -178,7 +178,7 @@ class TestConcurrentWriters:
                         used = 0
                     case = world.case("active", mentor_id=mentor)
                     used += 1
-                    own.record_session(case["partnership_id"], date.today(), 30, "video", "n", "a", case["mentee"])
+                    own.record_session(case["partnership_id"], TODAY, 30, "video", "n", "a", case["mentee"])
             except Conflict:
                 pass
             except Exception as error:  # pragma: no cover - reported below

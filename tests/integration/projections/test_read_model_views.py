@@ -4,12 +4,12 @@ directory, the audit timeline, erased names. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from read_model_checks import assert_equals_fresh_rebuild
-from lifecycle import ADMIN, World
+from lifecycle import ADMIN, NOW, TODAY, World
 
-from api.demo import load_demo
+from api.cli.demo_data import load_demo
 from domain import Actor, Case, PersonDetails, Role, Stage
 from projections.dashboard import Dashboard
 from projections.erasure import purge_subject
@@ -34,8 +34,8 @@ class TestAdminDashboard:
         assert counts == {s.value: expected.get(s.value, 0) for s in Stage}
         assert [c.stage for c in read_models.cases(world.programme_id, stage="closed")] == ["closed"]
 
-    def test_the_demo_dashboard_counts_match_the_stages_of_its_cases(self, app, runner, read_models):
-        demo = load_demo(app)
+    def test_the_demo_dashboard_counts_match_the_stages_of_its_cases(self, app, runner, read_models, clock):
+        demo = load_demo(app, clock)
         runner.catch_up()
         eois = app.recorder.select_notifications(start=0, limit=10**6, topics=[topic(Case.EOISubmitted)])
         case_ids = [n.originator_id for n in eois
@@ -54,7 +54,7 @@ class TestAdminDashboard:
         active = world.case("active", mentor_id=mentor)
         app.request_extension(active["partnership_id"], 2, active["mentee"])
         runner.catch_up()
-        later = ReadModels(runner.store, clock=lambda: datetime.now(UTC) + timedelta(days=40))
+        later = ReadModels(runner.store, clock=lambda: NOW + timedelta(days=40))
         queues = later.action_queues(world.programme_id, stale_after_days=30)
         assert [i.case_id for i in queues.eois_awaiting_line_manager] == [str(eoi["case_id"])]
         assert [i.case_id for i in queues.proposals_awaiting_outcome] == [str(proposed["case_id"])]
@@ -62,21 +62,21 @@ class TestAdminDashboard:
         assert [i.partnership_id for i in queues.extensions_pending] == [str(active["partnership_id"])]
         assert [i.partnership_id for i in queues.stale_partnerships] == [str(active["partnership_id"])]
         assert all(i.age_days == 40 for i in queues.eois_awaiting_line_manager + queues.extensions_pending)
-        assert ReadModels(runner.store).action_queues(world.programme_id).stale_partnerships == ()
+        assert ReadModels(runner.store, clock=lambda: NOW).action_queues(world.programme_id).stale_partnerships == ()
 
     def test_ended_partnerships_wait_for_feedback_until_both_have_answered(self, app, runner, read_models):
         world = World.create(app)
         mentor, mentor_actor = world.mentor()
         case = world.case("active", mentor_id=mentor)
         pid = case["partnership_id"]
-        app.record_session(pid, date.today(), 45, "phone", "notes", "actions", case["mentee"])
+        app.record_session(pid, TODAY, 45, "phone", "notes", "actions", case["mentee"])
         app.end_partnership(pid, "completed", case["mentee"])
         app.request_feedback(pid, ADMIN)
         app.submit_feedback(pid, 5, "", case["mentee"])
         runner.catch_up()
         assert [i.partnership_id for i in read_models.action_queues(world.programme_id).awaiting_feedback] == [str(pid)]
         summary = read_models.partnership_summary(pid)
-        assert (summary.sessions, summary.last_session_on, summary.feedback_received) == (1, date.today().isoformat(), 1)
+        assert (summary.sessions, summary.last_session_on, summary.feedback_received) == (1, TODAY.isoformat(), 1)
         app.submit_feedback(pid, 4, "", mentor_actor)
         runner.catch_up()
         assert read_models.action_queues(world.programme_id).awaiting_feedback == ()
@@ -104,8 +104,8 @@ class TestMentorCapacityAndDirectory:
             ("c", "primary", "West", ["inclusion"]),
         ]:
             actor = Actor(f"{person}-{world.programme_id.hex[:8]}", Role.MENTOR)
-            mid = app.express_mentor_interest(world.programme_id, actor.id, PersonDetails(f"Mentor {person}", "m@example.org"), actor)
-            app.complete_mentor_training(mid, date.today(), ADMIN)
+            mid = app.express_mentor_interest(world.programme_id, actor.id, PersonDetails(f"Mentor {person}", "m@example.org"), actor).id
+            app.complete_mentor_training(mid, TODAY, ADMIN)
             app.join_pool(mid, 2, {"headline": "h", "sector": sector, "region": region, "expertise": expertise}, actor)
         runner.catch_up()
         names = lambda entries: sorted(e.name for e in entries)  # noqa: E731

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.http import history, views
+from api.http import views
 from api.http.deps import ReadModelsDep, TrellisDep
 from api.http.problems import COMMON, responses
 from api.http.schemas.cases import TimelineEntry
@@ -28,4 +28,4 @@ def events(
 
 @router.get("/cases/{case_id}/as-of", summary="A case's state on a past day", responses=responses(404))
 def case_as_of(case_id: UUID, on: Annotated[date, Query(examples=["2026-10-01"])], trellis: TrellisDep) -> CaseAsOf:
-    return history.case_as_of(trellis, case_id, on)
+    return views.shape(CaseAsOf, trellis.case_as_of(case_id, on))

@@ -49,29 +49,25 @@ def case_timeline(
 @router.post("", status_code=201, **command("Submit an expression of interest",
              "By the mentee for themselves, or by an administrator on their behalf."))
 def submit_eoi(body: CaseCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
-    case_id = trellis.submit_eoi(body.programme_id, body.mentee_id, body.details.details(), body.statement,
-                                 actor, line_manager_id=body.line_manager_id)
-    return created(trellis, case_id)
+    return created(trellis.submit_eoi(body.programme_id, body.mentee_id, body.details.details(), body.statement,
+                                 actor, line_manager_id=body.line_manager_id))
 
 
 @router.post("/{case_id}/approve", **command("Approve the expression of interest", "By the mentee's line manager."))
 def approve_eoi(case_id: UUID, body: EOIApproval, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.approve_eoi(case_id, actor, priority=body.priority)
-    return done(trellis, case_id)
+    return done(trellis.approve_eoi(case_id, actor, priority=body.priority))
 
 
 @router.post("/{case_id}/decline", **command("Decline the expression of interest", "Closes the case."))
 def decline_eoi(case_id: UUID, body: EOIDecline, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.decline_eoi(case_id, actor, reason=body.reason)
-    return done(trellis, case_id)
+    return done(trellis.decline_eoi(case_id, actor, reason=body.reason))
 
 
 @router.post("/{case_id}/matching-request", **command("Submit the matching request",
              "Ranked preferred mentors and goals; special-category answers only with consent."))
 def submit_matching_request(case_id: UUID, body: MatchingRequest, trellis: TrellisDep, actor: CurrentActor) -> Done:
     special = body.special.answers() if body.special else None
-    trellis.submit_matching_request(case_id, body.preferences, body.goals, actor, special=special, consent=body.consent)
-    return done(trellis, case_id)
+    return done(trellis.submit_matching_request(case_id, body.preferences, body.goals, actor, special=special, consent=body.consent))
 
 
 @router.post("/{case_id}/exploratory-conversations", **command("Record an exploratory conversation",
@@ -79,36 +75,31 @@ def submit_matching_request(case_id: UUID, body: MatchingRequest, trellis: Trell
 def record_exploratory_conversation(
     case_id: UUID, body: ExploratoryConversation, trellis: TrellisDep, actor: CurrentActor
 ) -> Done:
-    trellis.record_exploratory_conversation(case_id, body.mentor_id, body.held_on, actor)
-    return done(trellis, case_id)
+    return done(trellis.record_exploratory_conversation(case_id, body.mentor_id, body.held_on, actor))
 
 
 @router.post("/{case_id}/match-proposal", **command("Propose a match", "Holds a slot of the mentor's capacity."))
 def propose_match(case_id: UUID, body: MatchProposal, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.propose_match(case_id, body.mentor_id, body.reasons, actor)
-    return done(trellis, case_id)
+    return done(trellis.propose_match(case_id, body.mentor_id, body.reasons, actor))
 
 
 @router.post("/{case_id}/discovery-call", **command("Record the discovery call"))
 def record_discovery_call(case_id: UUID, body: DiscoveryCall, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.record_discovery_call(case_id, body.held_on, actor)
-    return done(trellis, case_id)
+    return done(trellis.record_discovery_call(case_id, body.held_on, actor))
 
 
 @router.post("/{case_id}/confirm-match", status_code=201, **command("Confirm the match",
              "Forms the partnership; `id` in the answer is the partnership's."))
 def confirm_match(case_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Created:
-    return created(trellis, trellis.confirm_match(case_id, actor))
+    return created(trellis.confirm_match(case_id, actor))
 
 
 @router.post("/{case_id}/rematch", **command("Request a rematch",
              "No blame: the mentor's capacity is released and the case returns to matching."))
 def request_rematch(case_id: UUID, body: RematchRequest, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.request_rematch(case_id, actor, reason=body.reason)
-    return done(trellis, case_id)
+    return done(trellis.request_rematch(case_id, actor, reason=body.reason))
 
 
 @router.post("/{case_id}/withdraw", **command("Withdraw the case", "Ends the case at any stage."))
 def withdraw_case(case_id: UUID, body: Withdrawal, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.withdraw_case(case_id, actor, reason=body.reason)
-    return done(trellis, case_id)
+    return done(trellis.withdraw_case(case_id, actor, reason=body.reason))

@@ -36,51 +36,44 @@ def capacity_table(programme_id: UUID, read_models: ReadModelsDep) -> list[Mento
 
 
 @router.get("/{mentor_id}", summary="Read a mentor's capacity", responses=responses(404))
-def read_mentor(mentor_id: UUID, trellis: TrellisDep, read_models: ReadModelsDep) -> MentorCapacityPublic:
-    return views.mentor_capacity(trellis, read_models, mentor_id)
+def read_mentor(mentor_id: UUID, read_models: ReadModelsDep) -> MentorCapacityPublic:
+    return views.shape(MentorCapacityPublic, read_models.mentor(mentor_id))
 
 
 @router.post("", status_code=201, **command("Express interest in mentoring",
              "By the person themselves or by an administrator. One mentor record per person per programme."))
 def express_interest(body: MentorCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
-    mentor_id = trellis.express_mentor_interest(body.programme_id, body.person_id, body.details.details(), actor)
-    return created(trellis, mentor_id)
+    return created(trellis.express_mentor_interest(body.programme_id, body.person_id, body.details.details(), actor))
 
 
 @router.post("/{mentor_id}/training", **command("Record completed training"))
 def complete_training(mentor_id: UUID, body: TrainingCompletion, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.complete_mentor_training(mentor_id, body.completed_on, actor)
-    return done(trellis, mentor_id)
+    return done(trellis.complete_mentor_training(mentor_id, body.completed_on, actor))
 
 
 @router.post("/{mentor_id}/join-pool", **command("Join the pool",
              "Publishes the directory profile and sets the capacity."))
 def join_pool(mentor_id: UUID, body: PoolJoin, trellis: TrellisDep, actor: CurrentActor) -> Done:
     special = body.special.answers() if body.special else None
-    trellis.join_pool(mentor_id, body.capacity, body.profile.model_dump(), actor, special=special, consent=body.consent)
-    return done(trellis, mentor_id)
+    return done(trellis.join_pool(mentor_id, body.capacity, body.profile.model_dump(), actor, special=special, consent=body.consent))
 
 
 @router.post("/{mentor_id}/capacity", **command("Change capacity",
              "Never below the places already held or confirmed."))
 def change_capacity(mentor_id: UUID, body: CapacityChange, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.change_mentor_capacity(mentor_id, body.capacity, actor)
-    return done(trellis, mentor_id)
+    return done(trellis.change_mentor_capacity(mentor_id, body.capacity, actor))
 
 
 @router.post("/{mentor_id}/pause", **command("Pause", "No new proposals while paused."))
 def pause(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.pause_mentor(mentor_id, actor)
-    return done(trellis, mentor_id)
+    return done(trellis.pause_mentor(mentor_id, actor))
 
 
 @router.post("/{mentor_id}/resume", **command("Resume"))
 def resume(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.resume_mentor(mentor_id, actor)
-    return done(trellis, mentor_id)
+    return done(trellis.resume_mentor(mentor_id, actor))
 
 
 @router.post("/{mentor_id}/leave", **command("Leave the pool", "Only with no open proposals or partnerships."))
 def leave_pool(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.leave_pool(mentor_id, actor)
-    return done(trellis, mentor_id)
+    return done(trellis.leave_pool(mentor_id, actor))

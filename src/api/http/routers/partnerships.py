@@ -49,56 +49,47 @@ def session_records(partnership_id: UUID, trellis: TrellisDep, actor: CurrentAct
 @router.post("/{partnership_id}/signatures", **command("Sign the agreement",
              "Each party signs for themselves, or an administrator records it; both signatures start it."))
 def sign_agreement(partnership_id: UUID, body: Signature, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.sign_agreement(partnership_id, body.party, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.sign_agreement(partnership_id, body.party, actor))
 
 
 @router.post("/{partnership_id}/sessions", status_code=201, **command("Record a session",
              "By the mentee or mentor. Notes and actions are confidential to the pair."))
 def record_session(partnership_id: UUID, body: SessionCreate, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.record_session(partnership_id, body.held_on, body.minutes, body.medium, body.notes, body.actions, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.record_session(partnership_id, body.held_on, body.minutes, body.medium, body.notes, body.actions, actor))
 
 
 @router.post("/{partnership_id}/review", **command("Review progress", "The review's notes are confidential."))
 def review_progress(partnership_id: UUID, body: ProgressReview, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.review_progress(partnership_id, body.outcome, body.notes, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.review_progress(partnership_id, body.outcome, body.notes, actor))
 
 
 @router.post("/{partnership_id}/extension-request", **command("Request an extension"))
 def request_extension(partnership_id: UUID, body: ExtensionRequest, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.request_extension(partnership_id, body.months, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.request_extension(partnership_id, body.months, actor))
 
 
 @router.post("/{partnership_id}/extension-grant", **command("Grant the extension",
              "Weighed against the mentor's free capacity and the cases waiting for a match."))
 def grant_extension(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.grant_extension(partnership_id, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.grant_extension(partnership_id, actor))
 
 
 @router.post("/{partnership_id}/extension-decline", **command("Decline the extension"))
 def decline_extension(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.decline_extension(partnership_id, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.decline_extension(partnership_id, actor))
 
 
 @router.post("/{partnership_id}/end", **command("End the partnership", "Closes the case and frees the slot."))
 def end_partnership(partnership_id: UUID, body: PartnershipEnd, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.end_partnership(partnership_id, body.reason, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.end_partnership(partnership_id, body.reason, actor))
 
 
 @router.post("/{partnership_id}/feedback-request", **command("Send the feedback forms"))
 def request_feedback(partnership_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.request_feedback(partnership_id, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.request_feedback(partnership_id, actor))
 
 
 @router.post("/{partnership_id}/feedback", status_code=201, **command("Give feedback",
              "By the mentee or mentor, once asked. Used only for anonymous QA statistics."))
 def submit_feedback(partnership_id: UUID, body: FeedbackCreate, trellis: TrellisDep, actor: CurrentActor) -> Done:
-    trellis.submit_feedback(partnership_id, body.rating, body.comments, actor)
-    return done(trellis, partnership_id)
+    return done(trellis.submit_feedback(partnership_id, body.rating, body.comments, actor))

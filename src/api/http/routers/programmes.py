@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.http import history, views
+from api.http import views
 from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
 from api.http.idempotency import CommandRoute
 from api.http.problems import COMMON, responses
@@ -22,12 +22,12 @@ router = APIRouter(prefix="/programmes", tags=["programmes"], route_class=Comman
 
 @router.get("", summary="List programmes")
 def list_programmes(trellis: TrellisDep) -> list[ProgrammePublic]:
-    return history.programmes(trellis)
+    return [views.programme(entry) for entry in trellis.programmes()]
 
 
 @router.get("/{programme_id}", summary="Read a programme's configuration", responses=responses(404))
 def read_programme(programme_id: UUID, trellis: TrellisDep) -> ProgrammePublic:
-    return history.programme(trellis, programme_id)
+    return views.programme(trellis.programme(programme_id))
 
 
 @router.get("/{programme_id}/pipeline", summary="The pipeline board",
@@ -42,12 +42,11 @@ def pipeline(
 @router.post("", status_code=201, **command("Register a programme",
              "Its id follows from its name, so registering the same name twice is a conflict."))
 def register_programme(body: ProgrammeCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
-    return created(trellis, trellis.register_programme(body.settings(), actor))
+    return created(trellis.register_programme(body.settings(), actor))
 
 
 @router.post("/{programme_id}/reconfigure", **command("Reconfigure a programme"))
 def reconfigure_programme(
     programme_id: UUID, body: ProgrammeReconfigure, trellis: TrellisDep, actor: CurrentActor
 ) -> Done:
-    trellis.reconfigure_programme(programme_id, body.settings(), actor)
-    return done(trellis, programme_id)
+    return done(trellis.reconfigure_programme(programme_id, body.settings(), actor))

@@ -32,11 +32,11 @@ class Body(BaseModel):
 
 
 class Done(BaseModel):
-    """A command was recorded. `position` is the event log's head after it: a read whose
-    `X-Trellis-Read-Position` has reached it reflects the command."""
+    """A command was recorded. `position` is where its last event stands in the event log: a
+    read whose `X-Trellis-Read-Position` has reached it reflects the command."""
 
     id: UUID = Field(description="The programme, mentor, case or partnership the command acted on.")
-    position: int | None = Field(description="The event log's head after the command.", examples=[42])
+    position: int = Field(description="The event log position of the command's last event.", examples=[42])
 
 
 class Created(Done):

@@ -1,22 +1,29 @@
-"""The read models' tables, on whichever database the application's events live in.
+"""The one dual-dialect SQL helper: every table of ours beside the events uses it.
 
-SQL is written once with `?` placeholders and portable types (TEXT, BIGINT), so the
-same statements run on SQLite and PostgreSQL. Rows come back as plain dicts.
+Read models, the key table and the idempotency records all run on the `eventsourcing`
+library's own datastore (a SQLite file or a PostgreSQL pool), in its transactions. SQL is
+written once, with `?` placeholders and portable column types (`BLOB`, `TIMESTAMP`, TEXT,
+BIGINT, INTEGER); this module alone knows how each database spells them. Rows come back as
+plain dicts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 BULK_ROWS = 200
+# portable type → (PostgreSQL, SQLite)
+TYPES = {"BLOB": ("BYTEA", "BLOB"), "TIMESTAMP": ("TIMESTAMP WITH TIME ZONE", "TEXT")}
+_TYPE = re.compile(r"\b(BLOB|TIMESTAMP)\b")
 
 
 @dataclass(frozen=True)
 class Table:
-    """A read-model table: its columns (name → SQL type), primary key and indexes."""
+    """A table of ours: its columns (name → portable SQL type), primary key and indexes."""
 
     name: str
     columns: dict[str, str]
@@ -53,14 +60,16 @@ class Table:
 
 
 class Cursor:
-    """A thin cursor that takes `?` placeholders on both databases and returns dicts."""
+    """A thin cursor: `?` placeholders and portable types on both databases, dicts back."""
 
     def __init__(self, raw: Any, postgres: bool) -> None:
         self._raw = raw
         self._postgres = postgres
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self._postgres else sql
+        if not self._postgres:
+            return _TYPE.sub(lambda m: TYPES[m.group(1)][1], sql)
+        return _TYPE.sub(lambda m: TYPES[m.group(1)][0], sql).replace("?", "%s")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         self._raw.execute(self._sql(sql), tuple(params))
@@ -69,6 +78,16 @@ class Cursor:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._raw.executemany(self._sql(sql), rows)
+
+    @property
+    def rowcount(self) -> int:
+        """Rows the last statement changed (the library wraps SQLite's cursor)."""
+        return getattr(self._raw, "sqlite_cursor", self._raw).rowcount
+
+    def create(self, table: Table, suffix: str = "", indexes: bool = True) -> None:
+        self.execute(table.create_sql(suffix))
+        for statement in table.index_sql(suffix) if indexes else ():
+            self.execute(statement)
 
     def upsert(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = "") -> None:
         """Many rows at once: COPY into a temporary table and one INSERT … SELECT on
@@ -102,11 +121,19 @@ class Store:
 
     @classmethod
     def of(cls, recorder: Any) -> Store:
-        if not hasattr(recorder, "datastore"):
+        """The store beside a recorder's events; in-memory persistence has none."""
+        store = cls.beside(recorder)
+        if store is None:
             from domain.errors import Invalid
 
             raise Invalid("read models are kept in SQLite or PostgreSQL, not in memory")
-        return cls(recorder.datastore)
+        return store
+
+    @classmethod
+    def beside(cls, holder: Any) -> Store | None:
+        """The store of a recorder's or an infrastructure factory's datastore, or None in memory."""
+        datastore = getattr(holder, "datastore", None)
+        return None if datastore is None else cls(datastore)
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[Cursor]:
@@ -116,6 +143,24 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.transaction(commit=False) as cursor:
             return cursor.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One statement in its own transaction; returns the rows it changed."""
+        with self.transaction() as cursor:
+            return cursor.execute(sql, params).rowcount
+
+    def create(self, *tables: Table) -> None:
+        with self.transaction() as cursor:
+            for table in tables:
+                cursor.create(table)
+
+    def columns(self, table: str) -> set[str]:
+        """The columns a table has in the database (empty if there is no such table)."""
+        if self.postgres:
+            sql = "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() " \
+                  "AND table_name = ?"
+            return {row["name"] for row in self.query(sql, (table,))}
+        return {row["name"] for row in self.query("SELECT name FROM pragma_table_info(?)", (table,))}
 
     def table_names(self) -> set[str]:
         if self.postgres:

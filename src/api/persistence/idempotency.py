@@ -11,7 +11,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-TABLE = "trellis_idempotency"
+from projections.sql import Store, Table
+
+RECORDS = Table("trellis_idempotency", {
+    "actor": "TEXT NOT NULL", "key": "TEXT NOT NULL", "fingerprint": "TEXT NOT NULL", "status": "INTEGER",
+    "body": "BLOB", "created_at": "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
+}, ("actor", "key"))
 
 
 @dataclass(frozen=True)
@@ -57,72 +62,37 @@ class InMemoryIdempotencyStore(IdempotencyStore):
 
 
 class SqlIdempotencyStore(IdempotencyStore):
-    placeholder = "%s"
-    create_sql = f"""
-        CREATE TABLE IF NOT EXISTS {TABLE} (
-            actor TEXT NOT NULL,
-            key TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            status INTEGER,
-            body BYTEA,
-            created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP,
-            PRIMARY KEY (actor, key)
-        )"""
-
-    def __init__(self, datastore: Any) -> None:
-        self.datastore = datastore
-
-    def _sql(self, statement: str) -> str:
-        return statement.replace("?", self.placeholder)
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def create_table(self) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self.create_sql)
+        self.store.create(RECORDS)
 
     def claim(self, actor: str, key: str, fingerprint: str) -> Record | None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                self._sql(f"INSERT INTO {TABLE} (actor, key, fingerprint) VALUES (?, ?, ?) "
-                          "ON CONFLICT (actor, key) DO NOTHING RETURNING actor"),
-                (actor, key, fingerprint),
-            )
-            if curs.fetchone() is not None:
+        with self.store.transaction() as cursor:
+            claimed = cursor.execute(
+                f"INSERT INTO {RECORDS.name} (actor, key, fingerprint) VALUES (?, ?, ?) "
+                "ON CONFLICT (actor, key) DO NOTHING RETURNING actor", (actor, key, fingerprint),
+            ).fetchone()
+            if claimed is not None:
                 return None
-            curs.execute(
-                self._sql(f"SELECT fingerprint, status, body FROM {TABLE} WHERE actor = ? AND key = ?"),
-                (actor, key),
-            )
-            row = curs.fetchone()
+            row = cursor.execute(
+                f"SELECT fingerprint, status, body FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key)
+            ).fetchone()
         if row is None:  # released between the two statements: claim again
             return self.claim(actor, key, fingerprint)
         return Record(row["fingerprint"], row["status"], bytes(row["body"] or b""))
 
     def complete(self, actor: str, key: str, status: int, body: bytes) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                self._sql(f"UPDATE {TABLE} SET status = ?, body = ? WHERE actor = ? AND key = ?"),
-                (status, body, actor, key),
-            )
+        self.store.execute(
+            f"UPDATE {RECORDS.name} SET status = ?, body = ? WHERE actor = ? AND key = ?", (status, body, actor, key)
+        )
 
     def release(self, actor: str, key: str) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self._sql(f"DELETE FROM {TABLE} WHERE actor = ? AND key = ?"), (actor, key))
-
-
-class SQLiteIdempotencyStore(SqlIdempotencyStore):
-    placeholder = "?"
-    create_sql = SqlIdempotencyStore.create_sql.replace("BYTEA", "BLOB").replace(
-        "TIMESTAMP WITH TIME ZONE", "TEXT"
-    )
+        self.store.execute(f"DELETE FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key))
 
 
 def idempotency_store_for(factory: Any) -> IdempotencyStore:
     """The store beside the events of the library's infrastructure factory."""
-    from eventsourcing.postgres import PostgresFactory
-    from eventsourcing.sqlite import SQLiteFactory
-
-    if isinstance(factory, PostgresFactory):
-        return SqlIdempotencyStore(factory.datastore)
-    if isinstance(factory, SQLiteFactory):
-        return SQLiteIdempotencyStore(factory.datastore)
-    return InMemoryIdempotencyStore()
+    store = Store.beside(factory)
+    return InMemoryIdempotencyStore() if store is None else SqlIdempotencyStore(store)

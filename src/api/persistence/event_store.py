@@ -1,0 +1,100 @@
+"""The `eventsourcing` application Trellis is built on, with its storage adapted.
+
+Per-owner encryption is wired into the transcoder; the aggregate cache hands each command a
+private copy; an aggregate just saved becomes the cached one; snapshots are taken from it
+rather than by re-reading its events; several aggregates are saved in one atomic write,
+and a concurrent change is a `Conflict`.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from api.persistence.copies import copy_aggregate
+from api.persistence.keys import key_store_for
+from domain import Conflict, Mentor, NotFound, Partnership, Programme
+from retention.keystore import KeyStore
+from retention.protection import register_protection
+
+A = TypeVar("A", bound=Aggregate)
+CONFLICT = "someone else changed this at the same time; reload and try again"
+
+
+class EventStore(Application[UUID]):
+    name = "trellis"
+    snapshotting_intervals = {Partnership: 50, Mentor: 50, Programme: 100}  # noqa: RUF012
+
+    def __init__(self, env: dict[str, str] | None = None, *, master_key: bytes, key_cache_seconds: float = 60.0) -> None:
+        self._master_key = master_key
+        self._key_cache_seconds = key_cache_seconds
+        self.keys: KeyStore
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        self.keys = key_store_for(self.factory, self._master_key, self._key_cache_seconds)
+        register_protection(transcoder, self.keys)
+
+    def create_tables(self) -> None:
+        """The one explicit step that creates the event, snapshot and key tables (`trellis db init`)."""
+        recorders = [self.recorder] + ([self.snapshots.recorder] if self.snapshots else [])
+        for recorder in recorders:
+            if hasattr(recorder, "create_table"):
+                recorder.create_table()
+        self.keys.create_table()
+
+    def load(self, cls: type[A], aggregate_id: UUID) -> A:
+        """A private copy for one command: the cached aggregate is never handed out, so a
+        command refused half-way changes nothing that another command or thread will see."""
+        try:
+            if self.repository.cache is None:
+                aggregate = self.repository.get(aggregate_id)
+            else:
+                aggregate = copy_aggregate(self.repository.get(aggregate_id, deepcopy_from_cache=False))
+        except AggregateNotFoundError:
+            raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}")
+        return aggregate
+
+    def commit(self, *aggregates: Aggregate | None, conflict: str = CONFLICT) -> int:
+        """Saves atomically and returns the notification id of the last event written; a
+        concurrent change (or a duplicate natural key) is a `Conflict`."""
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise Conflict(conflict) from None
+        self._cache_saved(aggregates)
+        return recordings[-1].notification.id
+
+    def _cache_saved(self, aggregates: tuple[Aggregate | None, ...]) -> None:
+        """The saved state becomes the cached one, so the next load need not decode (and decrypt)
+        the events just written. Loads still fast-forward from it, so a change by another worker
+        is never missed. A service must not change an aggregate after committing it."""
+        if self.repository.cache is not None:
+            for aggregate in aggregates:
+                if aggregate is not None:
+                    self.repository.cache.put(aggregate.id, aggregate)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshots from the aggregate just saved, when it stands at the snapshot's version,
+        rather than the library's way of re-reading (and decrypting) its events; otherwise
+        (several events of one aggregate saved at once, past the interval) the library's way."""
+        if not (self.snapshots and self.snapshotting_intervals):
+            return
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if aggregate is None or interval is None or event.originator_version % interval:
+                continue
+            if aggregate.version == event.originator_version and type(aggregate) not in self.snapshotting_projectors:
+                snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+                self.snapshots.put([snapshot_class.take(aggregate)])
+            else:
+                projector = self.snapshotting_projectors.get(type(aggregate), project_aggregate)
+                self.take_snapshot(event.originator_id, event.originator_version, projector)

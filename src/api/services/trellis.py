@@ -1,0 +1,22 @@
+"""Trellis's application: every command and event-store query, on one event store."""
+
+from __future__ import annotations
+
+from api.services.cases import CaseCommands
+from api.services.catalogue import CatalogueQueries
+from api.services.history import HistoryQueries
+from api.services.mentors import MentorCommands
+from api.services.ownership import OwnershipQueries
+from api.services.partnerships import PartnershipCommands
+from api.services.programmes import ProgrammeCommands
+from api.services.sessions import SessionQueries
+
+
+class Trellis(
+    ProgrammeCommands, MentorCommands, CaseCommands, PartnershipCommands,
+    SessionQueries, CatalogueQueries, HistoryQueries, OwnershipQueries,
+):
+    """One method per command, each with its own signature: load → act inside the actor's
+    recording → save everything it changed at once → `Recorded(id, position)`."""
+
+    name = "trellis"
