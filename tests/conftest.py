@@ -6,7 +6,6 @@ unreachable server fails the run. Elsewhere its tests skip with the reason shown
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -19,28 +18,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from api.bootstrap import build_app, init_database  # noqa: E402
 from api.services import ManualClock  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from databases import PG_DBNAME, postgres_required, postgres_settings  # noqa: E402
 from lifecycle import NOW  # noqa: E402
 
 BACKENDS = ["sqlite", "postgres"]
-PG_DBNAME = os.environ.get("TRELLIS_TEST_POSTGRES_DBNAME", "trellis_test")
 
 
-def postgres_required() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes") or bool(
-        os.environ.get("TRELLIS_REQUIRE_POSTGRES")
-    )
-
-
-def postgres_settings(**overrides) -> Settings:
-    return Settings(
-        environment="test",
-        persistence="postgres",
-        postgres_host=os.environ.get("TRELLIS_TEST_POSTGRES_HOST", "127.0.0.1"),
-        postgres_port=int(os.environ.get("TRELLIS_TEST_POSTGRES_PORT", "5432")),
-        postgres_user=os.environ.get("TRELLIS_TEST_POSTGRES_USER", "postgres"),
-        postgres_dbname=PG_DBNAME,
-        **overrides,
-    )
 
 
 @pytest.fixture(scope="session")

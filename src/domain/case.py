@@ -15,8 +15,8 @@ from eventsourcing.domain import event
 from domain.actors import Role
 from domain.checks import past_or_today, text
 from domain.errors import Invalid, NotAllowed
-from domain.mentor import mentor_id
-from domain.partnership import partnership_id_for
+from domain.mentor import Mentor, mentor_id
+from domain.partnership import Partnership, partnership_id_for
 from domain.people import PersonDetails, special_category
 from domain.programme import Matching, ProgrammeSettings
 from domain.protected import Personal, SpecialCategory
@@ -214,6 +214,17 @@ class Case(TrellisAggregate):
     def _confirmed(self, mentor_id: UUID, partnership_id: UUID) -> None:
         self.partnership_id = partnership_id
         self.matches += 1
+
+    def form_partnership(self, mentor: Mentor, settings: ProgrammeSettings) -> Partnership:
+        """The partnership the confirmed match forms: this case's mentee and its mentor, planned
+        for the programme's default duration."""
+        if self.partnership_id is None or self.proposed_mentor != mentor.id:
+            raise NotAllowed(f"case {self.id} has no confirmed match with mentor {mentor.id}")
+        return Partnership(
+            case_id=self.id, match_number=self.matches, programme_id=self.programme_id, mentee_id=self.mentee_id,
+            mentor_id=mentor.id, mentor_person_id=mentor.person_id,
+            planned_months=settings.default_duration_months, max_months=settings.max_duration_months,
+        )
 
     def request_rematch(self, reason: str = "") -> None:
         """No blame: no fault is recorded, the mentor's slot is released, matching resumes."""

@@ -17,9 +17,7 @@ from domain.recording import TrellisAggregate, actor, for_person, today
 from domain.snapshots import EnumFields, EnumSnapshot
 
 if TYPE_CHECKING:
-    from domain.case import Case
     from domain.mentor import Mentor
-    from domain.programme import ProgrammeSettings
 
 
 class PartnershipStatus(StrEnum):
@@ -70,18 +68,6 @@ class Partnership(TrellisAggregate):
     class Event(TrellisAggregate.Event):
         def apply(self, partnership: Partnership) -> None:
             partnership.status = status_after(self) or partnership.status
-
-    @classmethod
-    def form(cls, case: Case, mentor: Mentor, settings: ProgrammeSettings) -> Partnership:
-        """The partnership a confirmed match forms, for the case's mentee and its mentor, planned
-        for the programme's default duration."""
-        if case.partnership_id is None or case.proposed_mentor != mentor.id:
-            raise NotAllowed(f"case {case.id} has no confirmed match with mentor {mentor.id}")
-        return cls(
-            case_id=case.id, match_number=case.matches, programme_id=case.programme_id, mentee_id=case.mentee_id,
-            mentor_id=mentor.id, mentor_person_id=mentor.person_id,
-            planned_months=settings.default_duration_months, max_months=settings.max_duration_months,
-        )
 
     @event("PartnershipFormed")
     def __init__(

@@ -3,6 +3,10 @@
 The library's insert sends NOTIFY on the events table's channel in the same transaction.
 A lost notification only delays the runner until its next poll. The listener holds its
 own connection, so it never takes one from the application's pool.
+
+The library's `PostgresSubscription` listens on the same channel, but it yields one
+notification at a time to one consumer; the runner needs only to be woken, then reads a
+whole batch for every read model itself (see `projections.runner`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """A projection: its tables, a registry of handlers (event class → handler), and the
 unit of work that writes one batch's rows and the tracked position in one transaction.
 
+Each read model tracks its position in a one-row table of its own (`rm_<name>_tracking`),
+updated in the batch's transaction: the library's `TrackingRecorder` inserts a row per
+event into one shared table, which a shadow rebuild could not swap in with its read model.
+
 A handler maps an event to rows (`w.upsert(TABLE, row(...))`); rows for the same key
 merge in memory, and the batch is written with one `executemany` per table and column
 set. Every write is an upsert, so processing an event twice changes nothing.

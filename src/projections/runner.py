@@ -5,6 +5,15 @@ On PostgreSQL it wakes on the library's NOTIFY (sent by every insert) and polls 
 fallback, since a notification can be lost; on SQLite it polls. It runs as its own
 process (`trellis projections run`) or in a thread of the API (`start_in_thread`).
 Tests wait for a tracked position with `wait(position)`, never with sleep.
+
+Why not the library's `ProjectionRunner` (eventsourcing 9.5): it runs one projection with
+one tracking recorder, fed event by event from `recorder.subscribe()`. Ours must differ
+because (1) the SQLite recorder cannot `subscribe`, and SQLite is our default; (2) one
+decoded batch feeds five read models, so each event is decoded (and any name decrypted)
+once, not five times; (3) each read model writes a whole batch of rows and its position in
+one transaction (bulk upserts, COPY on PostgreSQL), where the library commits a tracking
+row per event; (4) a read model is rebuilt into shadow tables and swapped in while the
+others serve. The notifications, their order and the NOTIFY channel are the library's.
 """
 
 from __future__ import annotations

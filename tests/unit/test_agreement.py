@@ -2,60 +2,67 @@
 
 from __future__ import annotations
 
-import pytest
-
-from domain import Invalid, NotAllowed, Partnership, PartnershipStatus, Party, Role
-from domain_support import ADMIN, TODAY, assert_recorded, stranger
-
-
-@pytest.fixture
-def matched(memory_app, world):
-    mid, mentor = world.mentor()
-    case = world.case("matched", mentor_id=mid)
-    return case | {"mentor": mentor}
+from domain import Invalid, NotAllowed, Role, recording
+from domain_support import ADMIN, AT, person, refuses, scene, triggered
 
 
 class TestSigningTheAgreement:
-    def test_one_signature_does_not_start_it(self, memory_app, matched):
-        memory_app.sign_agreement(matched["partnership_id"], "mentee", matched["mentee"])
-        partnership = memory_app.load(Partnership, matched["partnership_id"])
-        assert (partnership.status, partnership.signed) == (PartnershipStatus.AWAITING_SIGNATURES, [Party.MENTEE])
-        assert assert_recorded(memory_app, matched["partnership_id"], "AgreementSigned", matched["mentee"]).party == "mentee"
+    def test_one_signature_does_not_start_it(self):
+        s = scene("matched")
+        with recording(s.mentee, AT):
+            s.partnership.sign_agreement("mentee")
+        (event,) = triggered(s.partnership)
+        assert (type(event).__name__, event.party) == ("AgreementSigned", "mentee")
+        assert (s.partnership.status, s.partnership.signed, s.partnership.started_on) == (
+            "awaiting_signatures", ["mentee"], None,
+        )
 
-    def test_both_signatures_start_it(self, memory_app, matched):
-        memory_app.sign_agreement(matched["partnership_id"], "mentor", matched["mentor"])
-        memory_app.sign_agreement(matched["partnership_id"], "mentee", matched["mentee"])
-        partnership = memory_app.load(Partnership, matched["partnership_id"])
-        assert (partnership.status, partnership.started_on) == (PartnershipStatus.ACTIVE, TODAY.isoformat())
-        assert_recorded(memory_app, matched["partnership_id"], "PartnershipStarted", matched["mentee"])
+    def test_both_signatures_start_it(self):
+        s = scene("matched")
+        with recording(s.mentor_actor, AT):
+            s.partnership.sign_agreement("mentor")
+        with recording(s.mentee, AT):
+            s.partnership.sign_agreement("mentee")
+        assert [type(e).__name__ for e in triggered(s.partnership)] == [
+            "AgreementSigned", "AgreementSigned", "PartnershipStarted",
+        ]
+        assert (s.partnership.status, s.partnership.signed, s.partnership.started_on) == (
+            "active", ["mentor", "mentee"], "2026-06-01",
+        )
 
-    def test_an_administrator_may_record_either_signature(self, memory_app, matched):
-        memory_app.sign_agreement(matched["partnership_id"], "mentor", ADMIN)
-        memory_app.sign_agreement(matched["partnership_id"], "mentee", ADMIN)
-        assert memory_app.load(Partnership, matched["partnership_id"]).status is PartnershipStatus.ACTIVE
+    def test_an_administrator_may_record_either_signature(self):
+        s = scene("matched")
+        with recording(ADMIN, AT):
+            s.partnership.sign_agreement("mentor")
+            s.partnership.sign_agreement("mentee")
+        assert s.partnership.status == "active"
 
-    def test_nobody_signs_for_the_other_party(self, memory_app, matched, refused):
-        with refused(NotAllowed, match="for themselves"):
-            memory_app.sign_agreement(matched["partnership_id"], "mentee", matched["mentor"])
-        with refused(NotAllowed, match="for themselves"):
-            memory_app.sign_agreement(matched["partnership_id"], "mentor", matched["mentee"])
+    def test_nobody_signs_for_the_other_party(self):
+        s = scene("matched")
+        with recording(s.mentor_actor, AT), refuses(s.partnership, NotAllowed, match="for themselves"):
+            s.partnership.sign_agreement("mentee")
+        with recording(s.mentee, AT), refuses(s.partnership, NotAllowed, match="for themselves"):
+            s.partnership.sign_agreement("mentor")
 
-    def test_outsiders_cannot_sign(self, memory_app, matched, refused):
-        for actor in (stranger(Role.MENTEE), stranger(Role.MENTOR), matched["manager"]):
-            with refused(NotAllowed):
-                memory_app.sign_agreement(matched["partnership_id"], "mentee", actor)
+    def test_outsiders_cannot_sign(self):
+        s = scene("matched")
+        for actor in (person(Role.MENTEE), person(Role.MENTOR), s.manager):
+            with recording(actor, AT), refuses(s.partnership, NotAllowed):
+                s.partnership.sign_agreement("mentee")
 
-    def test_a_party_signs_once(self, memory_app, matched, refused):
-        memory_app.sign_agreement(matched["partnership_id"], "mentee", matched["mentee"])
-        with refused(NotAllowed, match="already signed"):
-            memory_app.sign_agreement(matched["partnership_id"], "mentee", ADMIN)
+    def test_a_party_signs_once(self):
+        s = scene("matched")
+        with recording(s.mentee, AT):
+            s.partnership.sign_agreement("mentee")
+        with recording(ADMIN, AT), refuses(s.partnership, NotAllowed, match="already signed"):
+            s.partnership.sign_agreement("mentee")
 
-    def test_an_active_partnership_takes_no_more_signatures(self, memory_app, matched, refused):
-        memory_app.sign_agreement(matched["partnership_id"], "mentee", matched["mentee"])
-        memory_app.sign_agreement(matched["partnership_id"], "mentor", matched["mentor"])
-        with refused(NotAllowed, match="active"):
-            memory_app.sign_agreement(matched["partnership_id"], "mentor", matched["mentor"])
+    def test_an_active_partnership_takes_no_more_signatures(self):
+        s = scene("active")
+        with recording(s.mentor_actor, AT), refuses(s.partnership, NotAllowed, match="active"):
+            s.partnership.sign_agreement("mentor")
 
-    def test_an_unknown_party_is_invalid(self, memory_app, matched, refused):
-        with refused(Invalid, match="party"):
-            memory_app.sign_agreement(matched["partnership_id"], "witness", ADMIN)
+    def test_an_unknown_party_is_invalid(self):
+        s = scene("matched")
+        with recording(ADMIN, AT), refuses(s.partnership, Invalid, match="party"):
+            s.partnership.sign_agreement("witness")

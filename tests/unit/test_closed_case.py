@@ -1,48 +1,54 @@
-"""Nothing happens to a closed case: every command is refused and nothing is written."""
+"""Nothing happens to a closed case: every command is refused and nothing is triggered."""
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
-from domain import Case, EndReason, NotAllowed
-from domain_support import ADMIN, TODAY
+from domain import NotAllowed, recording
+from domain_support import ADMIN, AT, DAY, refuses, scene, triggered
 
 
-def closed_by(memory_app, world, how):
-    mid, _ = world.mentor(capacity=2)
+def closed(how: str):
     if how == "declined":
-        case = world.case("eoi")
-        memory_app.decline_eoi(case["case_id"], case["manager"])
+        s = scene("eoi")
+        with recording(s.manager, AT):
+            s.case.decline("no")
     elif how == "withdrawn_while_proposed":
-        case = world.case("proposed", mentor_id=mid)
-        memory_app.withdraw_case(case["case_id"], case["mentee"])
+        s = scene("proposed")
+        with recording(s.mentee, AT):
+            s.case.withdraw("moving")
     else:
-        case = world.case("active", mentor_id=mid)
-        memory_app.end_partnership(case["partnership_id"], EndReason.COMPLETED, ADMIN)
-    return case, mid
+        s = scene("matched")
+        with recording(ADMIN, AT):
+            s.case.close_after_partnership()
+    triggered(s.case)
+    return s
 
 
-def every_case_command(app, case, mid):
-    cid = case["case_id"]
+def every_case_command(s):
+    """(who, command) for every command on a case."""
     return {
-        "approve": lambda: app.approve_eoi(cid, case["manager"]),
-        "decline": lambda: app.decline_eoi(cid, case["manager"]),
-        "matching request": lambda: app.submit_matching_request(cid, [mid], "g", case["mentee"]),
-        "exploratory": lambda: app.record_exploratory_conversation(cid, mid, TODAY, case["mentee"]),
-        "propose": lambda: app.propose_match(cid, mid, "r", ADMIN),
-        "discovery call": lambda: app.record_discovery_call(cid, TODAY, ADMIN),
-        "confirm": lambda: app.confirm_match(cid, ADMIN),
-        "rematch": lambda: app.request_rematch(cid, ADMIN),
-        "withdraw": lambda: app.withdraw_case(cid, case["mentee"]),
+        "approve": (s.manager, lambda: s.case.approve()),
+        "decline": (s.manager, lambda: s.case.decline()),
+        "matching request": (s.mentee, lambda: s.case.submit_matching_request([s.mentor.id], "g")),
+        "exploratory": (s.mentee, lambda: s.case.hold_exploratory_conversation(uuid4(), DAY)),
+        "propose": (ADMIN, lambda: s.case.propose_match(s.mentor.id, "r")),
+        "discovery call": (ADMIN, lambda: s.case.record_discovery_call(DAY)),
+        "confirm": (ADMIN, lambda: s.case.confirm_match()),
+        "rematch": (ADMIN, lambda: s.case.request_rematch()),
+        "withdraw": (s.mentee, lambda: s.case.withdraw()),
+        "close": (ADMIN, lambda: s.case.close_after_partnership()),
     }
 
 
 class TestClosedCase:
     @pytest.mark.parametrize("how", ["declined", "withdrawn_while_proposed", "partnership_ended"])
-    def test_refuses_every_command_and_never_changes(self, memory_app, world, refused, how):
-        case, mid = closed_by(memory_app, world, how)
-        version = memory_app.load(Case, case["case_id"]).version
-        for name, command in every_case_command(memory_app, case, mid).items():
-            with refused(NotAllowed, match="closed"):
+    def test_refuses_every_command_and_never_changes(self, how):
+        s = closed(how)
+        assert s.case.stage == "closed"
+        for name, (actor, command) in every_case_command(s).items():
+            with recording(actor, AT), refuses(s.case, NotAllowed, match="closed"):
                 command()
-        assert memory_app.load(Case, case["case_id"]).version == version
+        assert s.case.stage == "closed"

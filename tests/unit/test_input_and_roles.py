@@ -1,4 +1,5 @@
-"""Bad input is `Invalid`, unknown things are `NotFound`, and the wrong role is `NotAllowed`."""
+"""Bad input is `Invalid`, unknown things are `NotFound`, and the wrong role is `NotAllowed` —
+and through the services, each refusal writes nothing."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from uuid import uuid4
 import pytest
 
 from domain import Actor, Invalid, NotAllowed, NotFound, PersonDetails, Role
-from domain_support import ADMIN, TODAY, World, stranger
+from app_support import ADMIN, TODAY, World, stranger
 
 
 class TestActors:
     @pytest.mark.parametrize("actor_id", ["", "   "])
     def test_an_actor_needs_an_id(self, actor_id):
-        with pytest.raises(Invalid):
+        with pytest.raises(Invalid, match="needs an id"):
             Actor(actor_id, Role.MENTEE)
 
     def test_an_unknown_role_is_invalid(self):
@@ -38,6 +39,12 @@ class TestPersonDetails:
         with pytest.raises(Invalid, match=message):
             PersonDetails(**fields)
 
+    def test_well_formed_details_are_kept_trimmed(self):
+        kept = PersonDetails("  Ada Mentor ", " ada@example.org ", " Head of maths ")
+        assert (kept.name, kept.email, kept.job_title, kept.organisation) == (
+            "Ada Mentor", "ada@example.org", "Head of maths", "",
+        )
+
     def test_an_invalid_message_does_not_repeat_the_input(self):
         with pytest.raises(Invalid) as refusal:
             PersonDetails("A", "jo.bloggs-at-example.org")
@@ -46,20 +53,23 @@ class TestPersonDetails:
 
 class TestUnknownThings:
     def test_commands_on_unknown_ids_are_not_found(self, memory_app, refused):
-        unknown = uuid4()
+        unknown, settings = uuid4(), World.create(memory_app).settings
         for command in (
             lambda: memory_app.approve_eoi(unknown, ADMIN),
             lambda: memory_app.pause_mentor(unknown, ADMIN),
             lambda: memory_app.sign_agreement(unknown, "mentee", ADMIN),
             lambda: memory_app.record_session(unknown, TODAY, 5, "video", "", "", ADMIN),
+            lambda: memory_app.grant_extension(unknown, ADMIN),
+            lambda: memory_app.end_partnership(unknown, "completed", ADMIN),
+            lambda: memory_app.reconfigure_programme(unknown, settings, ADMIN),
             lambda: memory_app.submit_eoi(unknown, "m", PersonDetails("A", "a@example.org"), "", ADMIN, "lm"),
         ):
-            with refused(NotFound):
+            with refused(NotFound, match="no "):
                 command()
 
     def test_a_case_id_is_not_a_mentor(self, memory_app, world, refused):
         case = world.case("eoi")
-        with refused(NotFound):
+        with refused(NotFound, match="no mentor"):
             memory_app.pause_mentor(case["case_id"], ADMIN)
 
 

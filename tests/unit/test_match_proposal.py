@@ -1,142 +1,147 @@
-"""Proposing a match, the discovery call and confirmation — within the mentor's capacity."""
+"""Proposing a match, the discovery call and confirmation, on the case itself."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from uuid import uuid4
 
-from domain import Case, Invalid, Mentor, NotAllowed, Partnership, PartnershipStatus, Programme, Role, Stage
-from domain_support import ADMIN, TODAY, World, assert_recorded, last_event, stranger
+import pytest
+
+from domain import Invalid, NotAllowed, Role, recording
+from domain_support import ADMIN, AT, DAY, as_mentor, form_partnership, mentor, person, refuses, scene, triggered
 
 
 class TestProposingAMatch:
-    def test_holds_a_slot_and_takes_the_case_off_the_queue(self, memory_app, world):
-        mid, _ = world.mentor(capacity=2)
-        case = world.case("requested", mentor_id=mid)
-        memory_app.propose_match(case["case_id"], mid, "Same phase", ADMIN)
-        loaded = memory_app.load(Case, case["case_id"])
-        assert (loaded.stage, loaded.proposed_mentor) == (Stage.MATCH_PROPOSED, mid)
-        event = assert_recorded(memory_app, case["case_id"], "MatchProposed", ADMIN)
-        assert (event.from_preferences, event.reasons.value) == (True, "Same phase")
-        assert memory_app.load(Mentor, mid).held == [case["case_id"]]
-        assert case["case_id"] not in memory_app.load(Programme, world.programme_id).waiting
+    def test_a_preferred_mentor_is_proposed_with_the_reasons(self):
+        s = scene("requested")
+        with recording(ADMIN, AT):
+            s.case.propose_match(s.mentor.id, "Same phase")
+        (event,) = triggered(s.case)
+        assert (type(event).__name__, event.mentor_id, event.from_preferences) == ("MatchProposed", s.mentor.id, True)
+        assert (event.reasons.value, event.reasons.owner) == ("Same phase", s.mentee.id)
+        assert (s.case.stage, s.case.proposed_mentor) == ("match_proposed", s.mentor.id)
 
-    def test_an_alternative_to_the_preferences_is_marked_as_such(self, memory_app, world):
-        preferred, _ = world.mentor()
-        alternative, _ = world.mentor()
-        case = world.case("requested", mentor_id=preferred)
-        memory_app.propose_match(case["case_id"], alternative, "Preferred mentor is full", ADMIN)
-        assert last_event(memory_app, case["case_id"]).from_preferences is False
+    def test_an_alternative_to_the_preferences_is_marked_as_such(self):
+        s = scene("requested")
+        alternative = uuid4()
+        with recording(ADMIN, AT):
+            s.case.propose_match(alternative, "Preferred mentor is full")
+        (event,) = triggered(s.case)
+        assert (event.mentor_id, event.from_preferences) == (alternative, False)
 
-    def test_open_proposals_count_against_capacity(self, memory_app, world, refused):
-        mid, _ = world.mentor(capacity=1)
-        world.case("proposed", mentor_id=mid)
-        waiting = world.case("requested", mentor_id=mid)
-        with refused(NotAllowed, match="no free capacity"):
-            memory_app.propose_match(waiting["case_id"], mid, "r", ADMIN)
-        assert memory_app.load(Case, waiting["case_id"]).stage is Stage.AWAITING_MATCH
+    def test_only_an_administrator_proposes(self):
+        s = scene("requested")
+        for actor in (s.mentor_actor, s.mentee, s.manager):
+            with recording(actor, AT), refuses(s.case, NotAllowed):
+                s.case.propose_match(s.mentor.id, "r")
 
-    def test_confirmed_partnerships_count_against_capacity(self, memory_app, world, refused):
-        mid, _ = world.mentor(capacity=1)
-        world.case("matched", mentor_id=mid)
-        waiting = world.case("requested", mentor_id=mid)
-        with refused(NotAllowed, match="no free capacity"):
-            memory_app.propose_match(waiting["case_id"], mid, "r", ADMIN)
+    def test_not_before_the_matching_request(self):
+        s = scene("approved")
+        with recording(ADMIN, AT), refuses(s.case, NotAllowed, match="awaiting_matching_request"):
+            s.case.propose_match(s.mentor.id, "r")
 
-    def test_only_an_administrator_proposes(self, memory_app, world, refused):
-        mid, mentor = world.mentor()
-        case = world.case("requested", mentor_id=mid)
-        for actor in (mentor, case["mentee"], case["manager"]):
-            with refused(NotAllowed):
-                memory_app.propose_match(case["case_id"], mid, "r", actor)
+    def test_not_while_a_proposal_is_open(self):
+        s = scene("proposed")
+        with recording(ADMIN, AT), refuses(s.case, NotAllowed, match="match_proposed"):
+            s.case.propose_match(uuid4(), "r")
 
-    def test_not_before_the_matching_request(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        case = world.case("approved")
-        with refused(NotAllowed, match="awaiting_matching_request"):
-            memory_app.propose_match(case["case_id"], mid, "r", ADMIN)
-
-    def test_allocated_programmes_propose_without_a_request(self, memory_app):
-        world = World.create(memory_app, matching="allocated", line_manager_approval=False)
-        mid, _ = world.mentor()
-        case = world.case("eoi")
-        memory_app.propose_match(case["case_id"], mid, "Induction coordinator's choice", ADMIN)
-        assert memory_app.load(Case, case["case_id"]).stage is Stage.MATCH_PROPOSED
+    def test_allocated_programmes_propose_without_a_request(self):
+        s = scene("eoi", matching="allocated", line_manager_approval=False)
+        with recording(ADMIN, AT):
+            s.case.propose_match(s.mentor.id, "Induction coordinator's choice")
+        (event,) = triggered(s.case)
+        assert (event.from_preferences, s.case.stage) == (False, "match_proposed")
 
 
 class TestDiscoveryCall:
-    def test_is_recorded_by_either_party_or_the_administrator(self, memory_app, world):
-        mid, mentor = world.mentor(capacity=3)
-        for actor in (mentor, ADMIN):
-            case = world.case("proposed", mentor_id=mid)
-            memory_app.record_discovery_call(case["case_id"], TODAY, actor)
-            assert memory_app.load(Case, case["case_id"]).stage is Stage.DISCOVERY_CALL_HELD
-            assert assert_recorded(memory_app, case["case_id"], "DiscoveryCallHeld", actor).held_on == TODAY.isoformat()
-        case = world.case("proposed", mentor_id=mid)
-        memory_app.record_discovery_call(case["case_id"], TODAY, case["mentee"])
+    @pytest.mark.parametrize("who", ["mentor", "mentee", "admin"])
+    def test_is_recorded_by_either_party_or_the_administrator(self, who):
+        s = scene("proposed")
+        actor = {"mentor": s.mentor_actor, "mentee": s.mentee, "admin": ADMIN}[who]
+        with recording(actor, AT):
+            s.case.record_discovery_call(DAY)
+        (event,) = triggered(s.case)
+        assert (type(event).__name__, event.held_on, event.actor_id) == ("DiscoveryCallHeld", "2026-06-01", actor.id)
+        assert s.case.stage == "discovery_call_held"
 
-    def test_a_mentor_not_proposed_cannot_record_it(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        _, other_mentor = world.mentor()
-        case = world.case("proposed", mentor_id=mid)
-        with refused(NotAllowed):
-            memory_app.record_discovery_call(case["case_id"], TODAY, other_mentor)
+    def test_a_mentor_not_proposed_cannot_record_it(self):
+        s = scene("proposed")
+        other = mentor(programme_id=s.case.programme_id)
+        with recording(as_mentor(other), AT), refuses(s.case, NotAllowed):
+            s.case.record_discovery_call(DAY)
 
-    def test_needs_a_proposal(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        case = world.case("requested", mentor_id=mid)
-        with refused(NotAllowed):
-            memory_app.record_discovery_call(case["case_id"], TODAY, ADMIN)
+    def test_outsiders_cannot_record_it(self):
+        s = scene("proposed")
+        for actor in (s.manager, person(Role.MENTEE), person(Role.MENTOR)):
+            with recording(actor, AT), refuses(s.case, NotAllowed):
+                s.case.record_discovery_call(DAY)
 
-    def test_a_future_date_is_invalid(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        case = world.case("proposed", mentor_id=mid)
-        with refused(Invalid):
-            memory_app.record_discovery_call(case["case_id"], TODAY + timedelta(days=1), ADMIN)
+    def test_needs_a_proposal(self):
+        s = scene("requested")
+        with recording(ADMIN, AT), refuses(s.case, NotAllowed, match="awaiting_match"):
+            s.case.record_discovery_call(DAY)
+
+    def test_the_day_must_be_a_date(self):
+        s = scene("proposed")
+        with recording(ADMIN, AT), refuses(s.case, Invalid, match="date"):
+            s.case.record_discovery_call("yesterday")
 
 
 class TestConfirmingAMatch:
-    def test_forms_a_partnership_awaiting_both_signatures(self, memory_app, world):
-        mid, mentor = world.mentor(capacity=2)
-        case = world.case("called", mentor_id=mid)
-        pid = memory_app.confirm_match(case["case_id"], ADMIN).id
-        loaded = memory_app.load(Case, case["case_id"])
-        assert (loaded.stage, loaded.partnership_id) == (Stage.MATCHED, pid)
-        assert assert_recorded(memory_app, case["case_id"], "MatchConfirmed", ADMIN).mentor_id == mid
-        partnership = memory_app.load(Partnership, pid)
-        assert (partnership.status, partnership.mentee_id, partnership.mentor_person_id) == (
-            PartnershipStatus.AWAITING_SIGNATURES, case["mentee"].id, mentor.id,
+    def test_names_the_next_partnership_for_the_case(self):
+        s = scene("called")
+        with recording(ADMIN, AT):
+            first = s.case.confirm_match()
+        (event,) = triggered(s.case)
+        assert (type(event).__name__, event.mentor_id, event.partnership_id) == ("MatchConfirmed", s.mentor.id, first)
+        assert (s.case.stage, s.case.partnership_id, s.case.matches) == ("matched", first, 1)
+
+    def test_self_selected_matches_need_the_discovery_call(self):
+        s = scene("proposed")
+        with recording(ADMIN, AT), refuses(s.case, NotAllowed, match="match_proposed"):
+            s.case.confirm_match()
+
+    @pytest.mark.parametrize("stage", ["proposed", "called"])
+    def test_allocated_matches_may_be_confirmed_with_or_without_the_call(self, stage):
+        s = scene(stage, matching="allocated", line_manager_approval=False)
+        with recording(ADMIN, AT):
+            s.case.confirm_match()
+        assert s.case.stage == "matched"
+
+    def test_only_an_administrator_confirms(self):
+        s = scene("called")
+        for actor in (s.mentor_actor, s.mentee, person(Role.DPO)):
+            with recording(actor, AT), refuses(s.case, NotAllowed):
+                s.case.confirm_match()
+
+    @pytest.mark.parametrize(("stage", "says"), [("requested", "awaiting_match"), ("matched", "matched")])
+    def test_needs_an_open_proposal(self, stage, says):
+        s = scene(stage)
+        with recording(ADMIN, AT), refuses(s.case, NotAllowed, match=says):
+            s.case.confirm_match()
+
+
+class TestFormingThePartnership:
+    def test_pairs_the_cases_mentee_and_mentor_for_the_programmes_default_duration(self):
+        s = scene("called", default_duration_months=10, max_duration_months=14)
+        with recording(ADMIN, AT):
+            pid = s.case.confirm_match()
+            partnership = form_partnership(s.case, s.mentor, s.settings)
+        (event,) = triggered(partnership)
+        assert (type(event).__name__, partnership.id) == ("PartnershipFormed", pid)
+        assert (partnership.case_id, partnership.mentee_id, partnership.mentor_id, partnership.mentor_person_id) == (
+            s.case.id, s.mentee.id, s.mentor.id, s.mentor_actor.id,
         )
-        assert (partnership.planned_months, partnership.max_months) == (12, 18)
-        slots = memory_app.load(Mentor, mid)
-        assert (slots.held, slots.confirmed, slots.free) == ([], [case["case_id"]], 1)
+        assert (partnership.status, partnership.planned_months, partnership.max_months) == (
+            "awaiting_signatures", 10, 14,
+        )
+        assert (partnership.signed, partnership.started_on, partnership.sessions) == ([], None, 0)
 
-    def test_self_selected_matches_need_the_discovery_call(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        case = world.case("proposed", mentor_id=mid)
-        with refused(NotAllowed, match="match_proposed"):
-            memory_app.confirm_match(case["case_id"], ADMIN)
-
-    def test_allocated_matches_may_be_confirmed_straight_after_the_proposal(self, memory_app):
-        world = World.create(memory_app, matching="allocated", line_manager_approval=False)
-        mid, _ = world.mentor()
-        case = world.case("proposed", mentor_id=mid)
-        assert memory_app.confirm_match(case["case_id"], ADMIN).id is not None
-
-    def test_only_an_administrator_confirms(self, memory_app, world, refused):
-        mid, mentor = world.mentor()
-        case = world.case("called", mentor_id=mid)
-        for actor in (mentor, case["mentee"], stranger(Role.DPO)):
-            with refused(NotAllowed):
-                memory_app.confirm_match(case["case_id"], actor)
-
-    def test_a_case_without_a_proposal_cannot_be_confirmed(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        case = world.case("requested", mentor_id=mid)
-        with refused(NotAllowed, match="awaiting_match"):
-            memory_app.confirm_match(case["case_id"], ADMIN)
-
-    def test_a_confirmed_match_cannot_be_confirmed_again(self, memory_app, world, refused):
-        mid, _ = world.mentor()
-        case = world.case("matched", mentor_id=mid)
-        with refused(NotAllowed, match="matched"):
-            memory_app.confirm_match(case["case_id"], ADMIN)
+    def test_needs_a_confirmed_match_with_that_mentor(self):
+        s = scene("called")
+        with recording(ADMIN, AT), pytest.raises(NotAllowed, match="no confirmed match"):
+            form_partnership(s.case, s.mentor, s.settings)
+        other = mentor(programme_id=s.case.programme_id)
+        with recording(ADMIN, AT):
+            s.case.confirm_match()
+            with pytest.raises(NotAllowed, match="no confirmed match"):
+                form_partnership(s.case, other, s.settings)

@@ -69,6 +69,8 @@ class EventStore(Application[UUID]):
             recordings = self.save(*aggregates)
         except IntegrityError:
             raise Conflict(conflict) from None
+        if not recordings:
+            raise RuntimeError("a command that succeeds records at least one event")
         self._cache_saved(aggregates)
         return recordings[-1].notification.id
 

@@ -22,19 +22,19 @@ class CaseCommands(Commands):
         settings = self.load(Programme, programme_id).settings
         with self.acting(actor):
             case = Case.submit_eoi(programme_id, settings, mentee_id, details, statement, line_manager_id)
-        return self.record(case.id, case)
+        return self._answer(case.id, case)
 
     def approve_eoi(self, case_id: UUID, actor: Actor, priority: bool = False) -> Recorded:
         case = self.load(Case, case_id)
         with self.acting(actor):
             case.approve(priority=priority)
-        return self.record(case_id, case)
+        return self._answer(case_id, case)
 
     def decline_eoi(self, case_id: UUID, actor: Actor, reason: str = "") -> Recorded:
         case = self.load(Case, case_id)
         with self.acting(actor):
             case.decline(reason)
-        return self.record(case_id, case)
+        return self._answer(case_id, case)
 
     def submit_matching_request(
         self, case_id: UUID, preferences: list[UUID], goals: str, actor: Actor,
@@ -45,14 +45,14 @@ class CaseCommands(Commands):
             self._mentor_of(case, preferred)
         with self.acting(actor):
             case.submit_matching_request(preferences, goals, special=special, consent=consent)
-        return self.record(case_id, case)
+        return self._answer(case_id, case)
 
     def record_exploratory_conversation(self, case_id: UUID, mentor_id: UUID, held_on: date, actor: Actor) -> Recorded:
         case = self.load(Case, case_id)
         self._mentor_of(case, mentor_id)
         with self.acting(actor):
             case.hold_exploratory_conversation(mentor_id, held_on)
-        return self.record(case_id, case)
+        return self._answer(case_id, case)
 
     def propose_match(self, case_id: UUID, mentor_id: UUID, reasons: str, actor: Actor) -> Recorded:
         case = self.load(Case, case_id)
@@ -60,13 +60,13 @@ class CaseCommands(Commands):
         with self.acting(actor):
             case.propose_match(mentor_id, reasons)
             mentor.hold_slot(case.id)
-        return self.record(case_id, case, mentor)
+        return self._answer(case_id, case, mentor)
 
     def record_discovery_call(self, case_id: UUID, held_on: date, actor: Actor) -> Recorded:
         case = self.load(Case, case_id)
         with self.acting(actor):
             case.record_discovery_call(held_on)
-        return self.record(case_id, case)
+        return self._answer(case_id, case)
 
     def confirm_match(self, case_id: UUID, actor: Actor) -> Recorded:
         """Forms the partnership; the answer's `id` is the partnership's."""
@@ -76,8 +76,8 @@ class CaseCommands(Commands):
             case.confirm_match()  # first: a case with no proposal is refused
             mentor = self._mentor_of(case, case.proposed_mentor)
             mentor.confirm_slot(case.id)
-            partnership = Partnership.form(case, mentor, settings)
-        return self.record(partnership.id, case, mentor, partnership)
+            partnership = case.form_partnership(mentor, settings)
+        return self._answer(partnership.id, case, mentor, partnership)
 
     def request_rematch(self, case_id: UUID, actor: Actor, reason: str = "") -> Recorded:
         """No blame: the slot is released, any partnership ends as 'rematched', matching resumes."""
@@ -89,7 +89,7 @@ class CaseCommands(Commands):
                 partnership.end(EndReason.REMATCHED)
             if mentor is not None:
                 mentor.release_slot(case.id)
-        return self.record(case_id, case, mentor, partnership)
+        return self._answer(case_id, case, mentor, partnership)
 
     def withdraw_case(self, case_id: UUID, actor: Actor, reason: str = "") -> Recorded:
         case = self.load(Case, case_id)
@@ -100,7 +100,7 @@ class CaseCommands(Commands):
                 partnership.end(EndReason.WITHDRAWN)
             if mentor is not None:
                 mentor.release_slot(case.id)
-        return self.record(case_id, case, mentor, partnership)
+        return self._answer(case_id, case, mentor, partnership)
 
     def _mentor_of(self, case: Case, mentor_id: UUID | None) -> Mentor:
         mentor = self.load(Mentor, mentor_id) if mentor_id is not None else None

@@ -41,5 +41,6 @@ class Commands(EventStore):
         with recording(actor, self.clock()) as now:
             yield now
 
-    def record(self, object_id: UUID, *aggregates: Aggregate | None, conflict: str = CONFLICT) -> Recorded:
+    def _answer(self, object_id: UUID, *aggregates: Aggregate | None, conflict: str = CONFLICT) -> Recorded:
+        """Saves the aggregates a command changed, at once, and answers with its position."""
         return Recorded(object_id, self.commit(*aggregates, conflict=conflict))

@@ -17,13 +17,13 @@ class MentorCommands(Commands):
         self.load(Programme, programme_id)  # NotFound for an unknown programme
         with self.acting(actor):
             mentor = Mentor.express_interest(programme_id, person_id, details)
-        return self.record(mentor.id, mentor, conflict=f"mentor {mentor.id} has already expressed interest")
+        return self._answer(mentor.id, mentor, conflict=f"mentor {mentor.id} has already expressed interest")
 
     def complete_mentor_training(self, mentor_id: UUID, completed_on: date, actor: Actor) -> Recorded:
         mentor = self.load(Mentor, mentor_id)
         with self.acting(actor):
             mentor.complete_training(completed_on)
-        return self.record(mentor_id, mentor)
+        return self._answer(mentor_id, mentor)
 
     def join_pool(
         self, mentor_id: UUID, capacity: int, profile: dict[str, Any], actor: Actor,
@@ -32,28 +32,28 @@ class MentorCommands(Commands):
         mentor = self.load(Mentor, mentor_id)
         with self.acting(actor):
             mentor.join_pool(capacity, profile, special=special, consent=consent)
-        return self.record(mentor_id, mentor)
+        return self._answer(mentor_id, mentor)
 
     def change_mentor_capacity(self, mentor_id: UUID, capacity: int, actor: Actor) -> Recorded:
         mentor = self.load(Mentor, mentor_id)
         with self.acting(actor):
             mentor.change_capacity(capacity)
-        return self.record(mentor_id, mentor)
+        return self._answer(mentor_id, mentor)
 
     def pause_mentor(self, mentor_id: UUID, actor: Actor) -> Recorded:
         mentor = self.load(Mentor, mentor_id)
         with self.acting(actor):
             mentor.pause()
-        return self.record(mentor_id, mentor)
+        return self._answer(mentor_id, mentor)
 
     def resume_mentor(self, mentor_id: UUID, actor: Actor) -> Recorded:
         mentor = self.load(Mentor, mentor_id)
         with self.acting(actor):
             mentor.resume()
-        return self.record(mentor_id, mentor)
+        return self._answer(mentor_id, mentor)
 
     def leave_pool(self, mentor_id: UUID, actor: Actor) -> Recorded:
         mentor = self.load(Mentor, mentor_id)
         with self.acting(actor):
             mentor.leave_pool()
-        return self.record(mentor_id, mentor)
+        return self._answer(mentor_id, mentor)

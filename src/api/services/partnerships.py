@@ -15,7 +15,7 @@ class PartnershipCommands(MatchingQueue, Commands):
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.sign_agreement(party)
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def record_session(
         self, partnership_id: UUID, held_on: date, minutes: int, medium: Medium | str,
@@ -24,7 +24,7 @@ class PartnershipCommands(MatchingQueue, Commands):
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.record_session(held_on, minutes, medium, notes, actions)
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def review_progress(
         self, partnership_id: UUID, outcome: ReviewOutcome | str, notes: str, actor: Actor
@@ -32,13 +32,13 @@ class PartnershipCommands(MatchingQueue, Commands):
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.review_progress(outcome, notes)
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def request_extension(self, partnership_id: UUID, months: int, actor: Actor) -> Recorded:
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.request_extension(months)
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def grant_extension(self, partnership_id: UUID, actor: Actor) -> Recorded:
         """Weighed by the partnership against its mentor and the programme's matching queue."""
@@ -47,13 +47,13 @@ class PartnershipCommands(MatchingQueue, Commands):
         waiting = self.cases_waiting(partnership.programme_id)
         with self.acting(actor):
             partnership.grant_extension(mentor, waiting)
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def decline_extension(self, partnership_id: UUID, actor: Actor) -> Recorded:
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.decline_extension()
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def end_partnership(self, partnership_id: UUID, reason: EndReason | str, actor: Actor) -> Recorded:
         """Ends the partnership, closes its case and frees the mentor's slot."""
@@ -64,16 +64,16 @@ class PartnershipCommands(MatchingQueue, Commands):
             partnership.end(reason)
             case.close_after_partnership()
             mentor.release_slot(case.id)
-        return self.record(partnership_id, partnership, case, mentor)
+        return self._answer(partnership_id, partnership, case, mentor)
 
     def request_feedback(self, partnership_id: UUID, actor: Actor) -> Recorded:
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.request_feedback()
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)
 
     def submit_feedback(self, partnership_id: UUID, rating: int, comments: str, actor: Actor) -> Recorded:
         partnership = self.load(Partnership, partnership_id)
         with self.acting(actor):
             partnership.submit_feedback(rating, comments)
-        return self.record(partnership_id, partnership)
+        return self._answer(partnership_id, partnership)

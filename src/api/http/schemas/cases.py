@@ -131,3 +131,5 @@ class TimelineEntry(BaseModel):
     version: int
     actor_id: str | None
     actor_role: str | None
+    on_behalf_of: str | None = Field(
+        description="Whom an administrator recorded this for (their own step, recorded for them), if anyone.")

@@ -1,0 +1,175 @@
+"""Scenes for the authorisation matrix: one object at the stage a command needs, and its people.
+
+`Stager(api.trellis).scene(stage)` builds, through the services, a fresh mentor, case or
+partnership at `stage` in the stager's programme (which allows self-selected matching, line
+managers' approval and two exploratory conversations), and the people of every role around
+it: the case's mentee and line manager, the mentor, and an administrator, an auditor and a
+DPO of their own. Each scene's ids are unique, so a command on one leaves every other valid.
+
+Stages of a case, in order: awaiting_line_manager, approved, requested, proposed, called,
+matched, active, extension_pending, ended, feedback_requested. The scene's mentor (capacity
+3) is the one preferred, proposed and matched, so an extension can be granted.
+Stages of a mentor (no case): interested, trained, in_pool (no slots used), paused.
+Neither: newcomer (people with no record anywhere; the stager's programme) and programme
+(a programme of its own, for commands that change a programme).
+
+`STAGE_FOR` names the stage at which each command is valid, and `body_for` writes it a
+valid body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain import Actor, PersonDetails, Role
+from lifecycle import ADMIN, TODAY, World, unique
+
+CASE_STAGES = (
+    "awaiting_line_manager", "approved", "requested", "proposed", "called", "matched", "active",
+    "extension_pending", "ended", "feedback_requested",
+)
+MENTOR_STAGES = ("interested", "trained", "in_pool", "paused")
+OTHER_STAGES = ("newcomer", "programme")
+# World.case's names for the stages it drives a case to
+WORLD_STAGE = {"awaiting_line_manager": "eoi", "approved": "approved", "requested": "requested",
+               "proposed": "proposed", "called": "called", "matched": "matched", "active": "active"}
+
+
+@dataclass
+class Scene:
+    world: World
+    people: dict[Role, Actor]
+    mentor_id: Any = None
+    case_id: Any = None
+    partnership_id: Any = None
+
+    @property
+    def programme_id(self) -> Any:
+        return self.world.programme_id
+
+
+class Stager:
+    def __init__(self, trellis: Any) -> None:
+        self.trellis = trellis
+        self.world = World.create(trellis, exploratory_conversations=2)
+
+    def scene(self, stage: str) -> Scene:
+        if stage in CASE_STAGES:
+            return self._case(stage)
+        if stage in MENTOR_STAGES:
+            return self._mentor(stage)
+        if stage == "newcomer":
+            return Scene(self.world, _people())
+        if stage == "programme":
+            return Scene(World.create(self.trellis), _people())
+        raise ValueError(f"no such stage {stage!r}")
+
+    def _mentor(self, stage: str) -> Scene:
+        person = Actor(unique("mentor"), Role.MENTOR)
+        t = self.trellis
+        mentor_id = t.express_mentor_interest(
+            self.world.programme_id, person.id, PersonDetails("Mentor Name", f"{person.id}@example.org"), person,
+        ).id
+        steps = MENTOR_STAGES.index(stage)
+        if steps >= 1:
+            t.complete_mentor_training(mentor_id, TODAY, ADMIN)
+        if steps >= 2:
+            t.join_pool(mentor_id, 3, {"headline": "Head of maths", "expertise": ["maths"]}, person)
+        if steps >= 3:
+            t.pause_mentor(mentor_id, person)
+        return Scene(self.world, _people(mentor=person), mentor_id=mentor_id)
+
+    def _case(self, stage: str) -> Scene:
+        mentor_id, mentor = self.world.mentor(capacity=3)
+        order = CASE_STAGES.index(stage)
+        case = self.world.case(WORLD_STAGE[CASE_STAGES[min(order, CASE_STAGES.index("active"))]], mentor_id)
+        partnership_id = case["partnership_id"]
+        t = self.trellis
+        if stage == "extension_pending":
+            t.request_extension(partnership_id, 1, ADMIN)
+        if order >= CASE_STAGES.index("ended"):
+            t.end_partnership(partnership_id, "completed", ADMIN)
+        if stage == "feedback_requested":
+            t.request_feedback(partnership_id, ADMIN)
+        people = _people(mentor=mentor, mentee=case["mentee"], line_manager=case["manager"])
+        return Scene(self.world, people, mentor_id=mentor_id, case_id=case["case_id"], partnership_id=partnership_id)
+
+
+def _people(
+    mentor: Actor | None = None, mentee: Actor | None = None, line_manager: Actor | None = None,
+) -> dict[Role, Actor]:
+    return {
+        Role.ADMINISTRATOR: Actor(unique("admin"), Role.ADMINISTRATOR),
+        Role.LINE_MANAGER: line_manager or Actor(unique("manager"), Role.LINE_MANAGER),
+        Role.MENTOR: mentor or Actor(unique("mentor"), Role.MENTOR),
+        Role.MENTEE: mentee or Actor(unique("mentee"), Role.MENTEE),
+        Role.AUDITOR: Actor(unique("auditor"), Role.AUDITOR),
+        Role.DPO: Actor(unique("dpo"), Role.DPO),
+    }
+
+
+STAGE_FOR = {
+    "POST /programmes": "newcomer",
+    "POST /programmes/{programme_id}/reconfigure": "programme",
+    "POST /mentors": "newcomer",
+    "POST /mentors/{mentor_id}/training": "interested",
+    "POST /mentors/{mentor_id}/join-pool": "trained",
+    "POST /mentors/{mentor_id}/capacity": "in_pool",
+    "POST /mentors/{mentor_id}/pause": "in_pool",
+    "POST /mentors/{mentor_id}/resume": "paused",
+    "POST /mentors/{mentor_id}/leave": "in_pool",
+    "POST /cases": "newcomer",
+    "POST /cases/{case_id}/approve": "awaiting_line_manager",
+    "POST /cases/{case_id}/decline": "awaiting_line_manager",
+    "POST /cases/{case_id}/matching-request": "approved",
+    "POST /cases/{case_id}/exploratory-conversations": "approved",
+    "POST /cases/{case_id}/match-proposal": "requested",
+    "POST /cases/{case_id}/discovery-call": "proposed",
+    "POST /cases/{case_id}/confirm-match": "called",
+    "POST /cases/{case_id}/rematch": "matched",
+    "POST /cases/{case_id}/withdraw": "awaiting_line_manager",
+    "POST /partnerships/{partnership_id}/signatures": "matched",
+    "POST /partnerships/{partnership_id}/sessions": "active",
+    "POST /partnerships/{partnership_id}/review": "active",
+    "POST /partnerships/{partnership_id}/extension-request": "active",
+    "POST /partnerships/{partnership_id}/extension-grant": "extension_pending",
+    "POST /partnerships/{partnership_id}/extension-decline": "extension_pending",
+    "POST /partnerships/{partnership_id}/end": "active",
+    "POST /partnerships/{partnership_id}/feedback-request": "ended",
+    "POST /partnerships/{partnership_id}/feedback": "feedback_requested",
+}
+
+
+def body_for(key: str, s: Scene, role: Role, subject: str) -> dict[str, Any] | None:
+    """A valid body for the command on `s`, as `role` would send it; `subject` is the person
+    a body that names one names (POST /mentors, POST /cases)."""
+    today = TODAY.isoformat()
+    details = {"name": "Pat Example", "email": "pat@example.org"}
+    bodies = {
+        "POST /programmes": {"name": unique("Programme")},
+        "POST /programmes/{programme_id}/reconfigure": {"name": s.world.settings.name, "typical_sessions": 8},
+        "POST /mentors": {"programme_id": str(s.programme_id), "person_id": subject, "details": details},
+        "POST /mentors/{mentor_id}/training": {"completed_on": today},
+        "POST /mentors/{mentor_id}/join-pool": {"capacity": 2, "profile": {"headline": "Head"}},
+        "POST /mentors/{mentor_id}/capacity": {"capacity": 4},
+        "POST /cases": {"programme_id": str(s.programme_id), "mentee_id": subject, "details": details,
+                        "statement": "Keen", "line_manager_id": unique("manager")},
+        "POST /cases/{case_id}/approve": {"priority": True},
+        "POST /cases/{case_id}/decline": {"reason": "Not now"},
+        "POST /cases/{case_id}/matching-request": {"preferences": [str(s.mentor_id)], "goals": "Grow"},
+        "POST /cases/{case_id}/exploratory-conversations": {"mentor_id": str(s.mentor_id), "held_on": today},
+        "POST /cases/{case_id}/match-proposal": {"mentor_id": str(s.mentor_id), "reasons": "Fit"},
+        "POST /cases/{case_id}/discovery-call": {"held_on": today},
+        "POST /cases/{case_id}/rematch": {"reason": ""},
+        "POST /cases/{case_id}/withdraw": {"reason": ""},
+        # each party signs for themselves; an administrator records either
+        "POST /partnerships/{partnership_id}/signatures": {"party": "mentor" if role is Role.MENTOR else "mentee"},
+        "POST /partnerships/{partnership_id}/sessions": {"held_on": today, "minutes": 45, "medium": "video",
+                                                         "notes": "n", "actions": "a"},
+        "POST /partnerships/{partnership_id}/review": {"outcome": "continue", "notes": "n"},
+        "POST /partnerships/{partnership_id}/extension-request": {"months": 1},
+        "POST /partnerships/{partnership_id}/end": {"reason": "completed"},
+        "POST /partnerships/{partnership_id}/feedback": {"rating": 4, "comments": ""},
+    }
+    return bodies.get(key, {} if key.startswith("POST") else None)
