@@ -25,7 +25,6 @@ from bench.common import (
     connect, now, percentile, prepare_database, server_version, settings_from, suite_main,
 )
 from bench.world import ActivePartnership, active_partnerships
-from domain import Partnership
 from projections import PROJECTIONS
 from projections.rebuild import rebuild
 from projections.runner import Runner
@@ -126,6 +125,7 @@ def _lag(app: Trellis, partnerships: list[ActivePartnership], args: argparse.Nam
     runner.wait(timeout=120)
     committed: queue.Queue[tuple[int, float] | None] = queue.Queue()
     lags: list[float] = []
+    failures: list[BaseException] = []
 
     def observe() -> None:
         while (item := committed.get()) is not None:
@@ -136,14 +136,15 @@ def _lag(app: Trellis, partnerships: list[ActivePartnership], args: argparse.Nam
     def write(share: list[ActivePartnership]) -> None:
         interval = args.lag_writers / args.lag_rate
         deadline, next_at, i = time.perf_counter() + args.seconds, time.perf_counter(), 0
-        while next_at < deadline:
-            time.sleep(max(0.0, next_at - time.perf_counter()))  # the steady load's pace
-            p = share[i % len(share)]
-            partnership = app.load(Partnership, p.id)
-            partnership.record_session(date.today(), 45, "video", "notes", "actions", p.mentee)
-            recordings = app.save(partnership)
-            committed.put((recordings[-1].notification.id, time.perf_counter()))
-            next_at, i = next_at + interval, i + 1
+        try:
+            while next_at < deadline:
+                time.sleep(max(0.0, next_at - time.perf_counter()))  # the steady load's pace
+                p = share[i % len(share)]
+                recorded = app.record_session(p.id, date.today(), 45, "video", "notes", "actions", p.mentee)
+                committed.put((recorded.position, time.perf_counter()))
+                next_at, i = next_at + interval, i + 1
+        except BaseException as error:  # a writer that stops must not pass for an idle one
+            failures.append(error)
 
     observer = threading.Thread(target=observe)
     observer.start()
@@ -156,6 +157,8 @@ def _lag(app: Trellis, partnerships: list[ActivePartnership], args: argparse.Nam
     committed.put(None)
     observer.join()
     runner.stop()
+    if failures:
+        raise failures[0]
     return lags
 
 
