@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 from api.settings import Settings
 
@@ -21,5 +23,6 @@ def postgres_settings(**overrides) -> Settings:
         "postgres_port": int(os.environ.get("TRELLIS_TEST_POSTGRES_PORT", "5432")),
         "postgres_user": os.environ.get("TRELLIS_TEST_POSTGRES_USER", "postgres"),
         "postgres_dbname": PG_DBNAME,
+        "erasure_ledger": Path(tempfile.mkdtemp(prefix="trellis-ledger-")) / "erasure-ledger.jsonl",
     }
     return Settings(**(values | overrides))

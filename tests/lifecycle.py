@@ -19,6 +19,22 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid4().hex[:12]}"
 
 
+SUBJECTS: dict[str, str] = {}  # a person's opaque id → the identity (a token's sub) linked to it
+
+
+def person(app, role: Role, prefix: str | None = None) -> Actor:
+    """A new person: a new identity, linked in the app's registry to a new opaque id."""
+    identity = unique(prefix or role.value)
+    person_id = app.people.person_for(identity)
+    SUBJECTS[person_id] = identity
+    return Actor(person_id, role)
+
+
+def identity_of(actor: Actor) -> str:
+    """What a token or a request body names the person by (their id itself if never linked)."""
+    return SUBJECTS.get(actor.id, actor.id)
+
+
 @dataclass
 class World:
     """One programme with ids unique to the test that made it."""
@@ -33,10 +49,9 @@ class World:
         return cls(app, app.register_programme(config, ADMIN).id, config)
 
     def mentor(self, capacity: int = 2, person_id: str | None = None, name: str = "Mentor Name") -> tuple[UUID, Actor]:
-        person = person_id or unique("mentor")
-        actor = Actor(person, Role.MENTOR)
+        actor = Actor(person_id, Role.MENTOR) if person_id else person(self.app, Role.MENTOR)
         mid = self.app.express_mentor_interest(
-            self.programme_id, person, PersonDetails(name, f"{person}@example.org"), actor
+            self.programme_id, actor.id, PersonDetails(name, f"{identity_of(actor)}@example.org"), actor
         ).id
         self.app.complete_mentor_training(mid, TODAY, ADMIN)
         self.app.join_pool(mid, capacity, {"headline": "Head of maths", "expertise": ["maths"]}, actor)
@@ -44,10 +59,10 @@ class World:
 
     def case(self, stage: str = "eoi", mentor_id: UUID | None = None, name: str = "Mentee Name"):
         """A case driven to `stage`: eoi, approved, requested, proposed, called, matched, active."""
-        mentee = Actor(unique("mentee"), Role.MENTEE)
-        manager = Actor(unique("manager"), Role.LINE_MANAGER)
+        mentee = person(self.app, Role.MENTEE)
+        manager = person(self.app, Role.LINE_MANAGER, "manager")
         case_id = self.app.submit_eoi(
-            self.programme_id, mentee.id, PersonDetails(name, f"{mentee.id}@example.org"),
+            self.programme_id, mentee.id, PersonDetails(name, f"{identity_of(mentee)}@example.org"),
             "I want to grow as a leader", mentee,
             line_manager_id=manager.id if self.settings.line_manager_approval else None,
         ).id

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import base64
+
 import psycopg
 from psycopg import sql
 
-from api.persistence.idempotency import idempotency_store_for
 from api.services import Clock, Trellis, utc_now
 from api.settings import Settings, eventsourcing_env
 from projections import create_tables as create_read_model_tables
+from retention.keystore import MasterKeys
+from retention.ledger import ErasureLedger
 
 
 def build_app(settings: Settings, clock: Clock = utc_now) -> Trellis:
     if settings.persistence == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Trellis(
+    app = Trellis(
         eventsourcing_env(settings),
-        master_key=settings.master_key_bytes,
+        master_key=master_keys(settings),
+        server_key=settings.server_key_bytes,
         key_cache_seconds=settings.key_cache_seconds,
+        key_recheck_seconds=settings.key_recheck_seconds,
         clock=clock,
     )
+    app.ledger = ErasureLedger(settings.erasure_ledger_path)
+    return app
+
+
+def master_keys(settings: Settings) -> MasterKeys:
+    previous = [base64.b64decode(k) for k in settings.previous_master_key_list]
+    return MasterKeys(settings.master_key_bytes, previous)
 
 
 def init_database(settings: Settings) -> None:
@@ -30,7 +42,6 @@ def init_database(settings: Settings) -> None:
     try:
         app.create_tables()
         create_read_model_tables(app.recorder)
-        idempotency_store_for(app.factory).create_table()
     finally:
         app.close()
 

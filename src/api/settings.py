@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEVELOPMENT_MASTER_KEY = base64.b64encode(b"trellis-development-master-key!!").decode()
 # The embedded default's token secret, so `trellis demo` signs in with no set-up. Refused in production.
 DEVELOPMENT_JWT_SECRET = "trellis-development-jwt-secret-not-for-production"
+# The key of the registry's lookups and the idempotency fingerprints (HMACs). Refused in production.
+DEVELOPMENT_SERVER_KEY = base64.b64encode(b"trellis-development-server-key!!").decode()
 
 
 class Settings(BaseSettings):
@@ -32,7 +34,12 @@ class Settings(BaseSettings):
     postgres_pool_size: int = 5
     postgres_max_overflow: int = 10
     master_key: SecretStr = SecretStr(DEVELOPMENT_MASTER_KEY)
+    previous_master_keys: SecretStr = SecretStr("")  # comma-separated, base64: still unwrap during a rotation
+    server_key: SecretStr = SecretStr(DEVELOPMENT_SERVER_KEY)
     key_cache_seconds: float = 60.0
+    key_recheck_seconds: float = 1.0
+    idempotency_hours: float = 24.0
+    erasure_ledger: Path | None = None  # default: erasure-ledger.jsonl in the data directory
     aggregate_cache_size: int = 1000
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
     jwt_jwks_url: str | None = None
@@ -42,12 +49,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
-        try:
-            key = base64.b64decode(self.master_key.get_secret_value(), validate=True)
-        except ValueError:
-            raise ValueError("TRELLIS_MASTER_KEY must be base64-encoded") from None
-        if len(key) != 32:
-            raise ValueError("TRELLIS_MASTER_KEY must be 32 bytes, base64-encoded")
+        _key_bytes("TRELLIS_MASTER_KEY", self.master_key.get_secret_value())
+        _key_bytes("TRELLIS_SERVER_KEY", self.server_key.get_secret_value())
+        for key in self.previous_master_key_list:
+            _key_bytes("TRELLIS_PREVIOUS_MASTER_KEYS", key)
+        if self.environment == "production" and self.server_key.get_secret_value() == DEVELOPMENT_SERVER_KEY:
+            raise ValueError("the development server key may not be used in production")
+        if not 0 < self.key_recheck_seconds <= 5 or self.idempotency_hours <= 0:
+            raise ValueError("TRELLIS_KEY_RECHECK_SECONDS is from 0 to 5, TRELLIS_IDEMPOTENCY_HOURS above 0")
         if self.environment == "production" and self.master_key.get_secret_value() == DEVELOPMENT_MASTER_KEY:
             raise ValueError("the development master key may not be used in production")
         if not self.jwt_secret.get_secret_value() and self.environment != "production":
@@ -67,8 +76,30 @@ class Settings(BaseSettings):
         return base64.b64decode(self.master_key.get_secret_value())
 
     @property
+    def previous_master_key_list(self) -> list[str]:
+        return [k.strip() for k in self.previous_master_keys.get_secret_value().split(",") if k.strip()]
+
+    @property
+    def server_key_bytes(self) -> bytes:
+        return base64.b64decode(self.server_key.get_secret_value())
+
+    @property
+    def erasure_ledger_path(self) -> Path:
+        return self.erasure_ledger or self.data_dir / "erasure-ledger.jsonl"
+
+    @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "trellis.sqlite3"
+
+
+def _key_bytes(name: str, value: str) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise ValueError(f"{name} must be base64-encoded") from None
+    if len(key) != 32:
+        raise ValueError(f"{name} must be 32 bytes, base64-encoded")
+    return key
 
 
 def eventsourcing_env(settings: Settings, create_table: bool = False) -> dict[str, str]:

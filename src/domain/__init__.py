@@ -14,10 +14,16 @@ from domain.partnership import status_after as partnership_status_after
 from domain.people import PersonDetails
 from domain.programme import Kind, Matching, Programme, ProgrammeSettings
 from domain.protected import ERASED, Confidential, Personal, Protected, SpecialCategory
+from domain.holds import HoldTarget, LegalHold
+from domain.policy import DataProtectionPolicy
 from domain.recording import NotRecording, Recording, recording
+from domain.requests import LawfulBasis, RequestKind, RequestState, SubjectRequest
+
+SYSTEM = Actor("system", Role.SYSTEM)  # who erasure and retention act as
 
 __all__ = [
-    "ERASED", "Actor", "Case", "ClosedReason", "Confidential", "Conflict", "EndReason",
+    "ERASED", "SYSTEM", "DataProtectionPolicy", "HoldTarget", "LawfulBasis", "LegalHold", "RequestKind",
+    "RequestState", "SubjectRequest", "Actor", "Case", "ClosedReason", "Confidential", "Conflict", "EndReason",
     "Invalid", "Kind", "Matching", "Medium", "Mentor", "MentorStatus", "NotAllowed",
     "NotFound", "NotRecording", "Partnership", "PartnershipStatus", "Party", "PersonDetails", "Personal",
     "Programme", "ProgrammeSettings", "Protected", "Recording", "ReviewOutcome", "Role", "Slot",

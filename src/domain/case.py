@@ -17,7 +17,7 @@ from domain.checks import past_or_today, text
 from domain.errors import Invalid, NotAllowed
 from domain.mentor import Mentor, mentor_id
 from domain.partnership import Partnership, partnership_id_for
-from domain.people import PersonDetails, special_category
+from domain.people import PersonDetails, consent_record, special_category
 from domain.programme import Matching, ProgrammeSettings
 from domain.protected import Personal, SpecialCategory
 from domain.recording import TrellisAggregate, actor, for_person
@@ -38,6 +38,7 @@ class ClosedReason(StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     PARTNERSHIP_ENDED = "partnership_ended"
+    ERASED = "erased"
 
 
 WAITING_FOR_MATCH = (Stage.AWAITING_MATCHING_REQUEST, Stage.AWAITING_MATCH)
@@ -148,17 +149,45 @@ class Case(TrellisAggregate):
             raise NotAllowed("mentors are allocated in this programme, not chosen")
         if not 1 <= len(preferences) <= MAX_PREFERENCES or len(set(preferences)) != len(preferences):
             raise Invalid(f"name 1 to {MAX_PREFERENCES} different preferred mentors, in order")
+        answers, consent_given = special_category(self.mentee_id, special, consent)
         with for_person(self.mentee_id):
             self._matching_requested(
                 preferences=Personal(self.mentee_id, [str(p) for p in preferences]),
                 goals=Personal(self.mentee_id, text(goals, "goals", 4000)),
-                special=special_category(self.mentee_id, special, consent),
+                special=answers,
+                consent=consent_given,
             )
 
-    @event("MatchingRequestSubmitted")
-    def _matching_requested(self, preferences: Personal, goals: Personal, special: SpecialCategory | None) -> None:
+    class MatchingRequestSubmitted(TrellisAggregate.Event):
+        preferences: Personal
+        goals: Personal
+        special: SpecialCategory | None
+        consent: Personal | None
+
+        # v3 always carries the (padded) answers and the consent they are kept under
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict) -> None:
+            state.setdefault("consent", None)
+
+    @event(MatchingRequestSubmitted)
+    def _matching_requested(
+        self, preferences: Personal, goals: Personal, special: SpecialCategory | None, consent: Personal | None,
+    ) -> None:
         self.preferences = preferences
         self.special = special
+
+    def withdraw_special_category_consent(self) -> None:
+        """The mentee alone withdraws it; the answers leave matching (and their key is destroyed)."""
+        who = actor()
+        if who.role is not Role.MENTEE or who.id != self.mentee_id:
+            raise NotAllowed("only the person who gave special-category answers withdraws their consent")
+        self._consent_changed(consent=consent_record(self.mentee_id, given=False))
+
+    @event("ConsentChanged")
+    def _consent_changed(self, consent: Personal) -> None:
+        self.special = None
 
     def hold_exploratory_conversation(self, mentor_id: UUID, held_on: date) -> None:
         self._require_mentee_or_admin()
@@ -256,6 +285,28 @@ class Case(TrellisAggregate):
     def _closed(self) -> None:
         pass
 
+    # -- erasure: by the system, with no free text --------------------------------------------
+    def close_on_erasure(self) -> None:
+        """The mentee is erased: their open case closes."""
+        _require_system()
+        self._require(*(s for s in Stage if s is not Stage.CLOSED))
+        self._closed_on_erasure()
+
+    @event("ClosedOnErasure")
+    def _closed_on_erasure(self) -> None:
+        pass
+
+    def release_erased_mentor(self) -> None:
+        """The proposed or matched mentor is erased: no blame, the case returns to matching."""
+        _require_system()
+        self._require(*OPEN_PROPOSAL, Stage.MATCHED)
+        self._mentor_erased()
+
+    @event("MentorErased")
+    def _mentor_erased(self) -> None:
+        self.proposed_mentor = None
+        self.partnership_id = None
+
     # -- guards ---------------------------------------------------------------------------
     def _require(self, *stages: Stage) -> None:
         if self.stage is Stage.CLOSED:
@@ -280,8 +331,14 @@ class Case(TrellisAggregate):
         raise NotAllowed("only the case's mentee or an administrator may do this")
 
 
+def _require_system() -> None:
+    actor().require(Role.SYSTEM)
+
+
 # -- the stage machine ---------------------------------------------------------------------
 _STAGE_AFTER: dict[type, Stage] = {
+    Case.ClosedOnErasure: Stage.CLOSED,
+    Case.MentorErased: Stage.AWAITING_MATCH,
     Case.LineManagerDeclined: Stage.CLOSED,
     Case.MatchingRequestSubmitted: Stage.AWAITING_MATCH,
     Case.MatchProposed: Stage.MATCH_PROPOSED,
@@ -292,6 +349,7 @@ _STAGE_AFTER: dict[type, Stage] = {
     Case.CaseClosed: Stage.CLOSED,
 }
 _CLOSED_REASON: dict[type, ClosedReason] = {
+    Case.ClosedOnErasure: ClosedReason.ERASED,
     Case.LineManagerDeclined: ClosedReason.DECLINED,
     Case.Withdrawn: ClosedReason.WITHDRAWN,
     Case.CaseClosed: ClosedReason.PARTNERSHIP_ENDED,

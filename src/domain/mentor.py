@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 from domain.actors import Role
 from domain.checks import past_or_today, text, whole_number
 from domain.errors import Invalid, NotAllowed
-from domain.people import PersonDetails, special_category
+from domain.people import PersonDetails, consent_record, special_category
 from domain.protected import Personal, SpecialCategory
 from domain.recording import TrellisAggregate, actor, for_person
 from domain.snapshots import EnumFields, EnumSnapshot
@@ -92,18 +92,42 @@ class Mentor(TrellisAggregate):
         _require_self_or_admin(self.person_id)
         self._require(MentorStatus.TRAINED)
         _check_capacity(capacity)
+        answers, consent_given = special_category(self.person_id, special, consent)
         with for_person(self.person_id):
             self._joined(
-                capacity=capacity,
-                profile=Personal(self.person_id, _directory_profile(profile)),
-                special=special_category(self.person_id, special, consent),
+                capacity=capacity, profile=Personal(self.person_id, _directory_profile(profile)),
+                special=answers, consent=consent_given,
             )
 
-    @event("JoinedPool")
-    def _joined(self, capacity: int, profile: Personal, special: SpecialCategory | None) -> None:
+    class JoinedPool(TrellisAggregate.Event):
+        capacity: int
+        profile: Personal
+        special: SpecialCategory | None
+        consent: Personal | None
+
+        # v3 always carries the (padded) answers and the consent they are kept under
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.setdefault("consent", None)
+
+    @event(JoinedPool)
+    def _joined(self, capacity: int, profile: Personal, special: SpecialCategory | None, consent: Personal | None) -> None:
         self.capacity = capacity
         self.profile = profile
         self.special = special
+
+    def withdraw_special_category_consent(self) -> None:
+        """The mentor alone withdraws it; the answers leave matching (and their key is destroyed)."""
+        who = actor()
+        if who.role is not Role.MENTOR or who.id != self.person_id:
+            raise NotAllowed("only the person who gave special-category answers withdraws their consent")
+        self._consent_changed(consent=consent_record(self.person_id, given=False))
+
+    @event("ConsentChanged")
+    def _consent_changed(self, consent: Personal) -> None:
+        self.special = None
 
     def change_capacity(self, capacity: int) -> None:
         _require_self_or_admin(self.person_id)
@@ -148,6 +172,19 @@ class Mentor(TrellisAggregate):
 
     @event("LeftPool")
     def _left(self) -> None:
+        pass
+
+    def leave_on_erasure(self) -> None:
+        """The mentor is erased: they leave, once the system has released every slot they held."""
+        actor().require(Role.SYSTEM)
+        if self.status is MentorStatus.LEFT:
+            raise NotAllowed(f"mentor {self.id} has left")
+        if self.used:
+            raise NotAllowed("a mentor's slots are released before they leave on erasure")
+        self._left_on_erasure()
+
+    @event("LeftOnErasure")
+    def _left_on_erasure(self) -> None:
         pass
 
     # -- slots: confirmed partnerships plus open proposals never exceed capacity --------
@@ -201,6 +238,7 @@ _STATUS_AFTER: dict[type, MentorStatus] = {
     Mentor.Paused: MentorStatus.PAUSED,
     Mentor.Resumed: MentorStatus.IN_POOL,
     Mentor.LeftPool: MentorStatus.LEFT,
+    Mentor.LeftOnErasure: MentorStatus.LEFT,
 }
 _SLOT_AFTER: dict[type, Slot] = {
     Mentor.SlotHeld: Slot.HELD, Mentor.SlotConfirmed: Slot.CONFIRMED, Mentor.SlotReleased: Slot.RELEASED,

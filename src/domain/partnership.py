@@ -43,6 +43,7 @@ class EndReason(StrEnum):
     REMATCHED = "rematched"
     NOT_EXTENDED = "not_extended"
     OTHER = "other"
+    ERASED = "erased"  # a party was erased (the system ends it)
 
 
 class ReviewOutcome(StrEnum):
@@ -121,6 +122,12 @@ class Partnership(TrellisAggregate):
         if actor().role is not Role.ADMINISTRATOR:
             self._require_pair()
 
+    def end_on_erasure(self) -> None:
+        """A party is erased: the system ends the partnership, with no free text."""
+        actor().require(Role.SYSTEM)
+        self._require(PartnershipStatus.AWAITING_SIGNATURES, PartnershipStatus.ACTIVE)
+        self._ended(reason=EndReason.ERASED.value)
+
     def _require(self, *statuses: PartnershipStatus) -> None:
         if self.status not in statuses:
             raise NotAllowed(f"partnership {self.id} is {self.status.value}")
@@ -170,10 +177,25 @@ class Partnership(TrellisAggregate):
         self._require_pair_or_admin()
         self._require(PartnershipStatus.ACTIVE)
         outcome = choice(ReviewOutcome, outcome, "outcome")
-        self._reviewed(outcome=outcome.value, notes=Confidential(str(self.id), text(notes, "notes", 20000)))
+        self._reviewed(
+            outcome=Confidential(str(self.id), outcome.value),
+            notes=Confidential(str(self.id), text(notes, "notes", 20000)),
+        )
 
-    @event("ProgressReviewed")
-    def _reviewed(self, outcome: str, notes: Confidential) -> None:
+    class ProgressReviewed(TrellisAggregate.Event):
+        outcome: Confidential
+        notes: Confidential
+
+        # v3: the outcome is the pair's, encrypted with the notes (v2 kept it in clear)
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict) -> None:
+            if not isinstance(state["outcome"], Confidential):
+                state["outcome"] = Confidential(str(state["originator_id"]), state["outcome"])
+
+    @event(ProgressReviewed)
+    def _reviewed(self, outcome: Confidential, notes: Confidential) -> None:
         pass
 
     # -- extension ------------------------------------------------------------------------------
@@ -257,11 +279,25 @@ class Partnership(TrellisAggregate):
             raise NotAllowed(f"the {party.value} has already given feedback")
         whole_number(rating, "rating", 1, 5)
         self._feedback_submitted(
-            party=party.value, rating=rating, comments=Personal(actor().id, text(comments, "comments", 4000)),
+            party=party.value, rating=Personal(actor().id, rating),
+            comments=Personal(actor().id, text(comments, "comments", 4000)),
         )
 
-    @event("FeedbackSubmitted")
-    def _feedback_submitted(self, party: str, rating: int, comments: Personal) -> None:
+    class FeedbackSubmitted(TrellisAggregate.Event):
+        party: str
+        rating: Personal
+        comments: Personal
+
+        # v3: the rating is the rater's personal data, encrypted (v2 kept it in clear)
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict) -> None:
+            if not isinstance(state["rating"], Personal):
+                state["rating"] = Personal(state["actor_id"], state["rating"])
+
+    @event(FeedbackSubmitted)
+    def _feedback_submitted(self, party: str, rating: Personal, comments: Personal) -> None:
         self.feedback_from.append(Party(party))
 
     def _check_day(self, day: date) -> None:

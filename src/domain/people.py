@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from domain.checks import text
 from domain.errors import Invalid, NotAllowed
 from domain.protected import Personal, SpecialCategory
+from domain.recording import actor
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 SPECIAL_FIELDS = ("ethnicity", "disability", "lived_experience")
@@ -41,17 +42,31 @@ class PersonDetails:
         }
 
 
+PURPOSE = "matching"
+
+
 def special_category(
     subject: str, answers: dict[str, str] | None, consent: bool
-) -> SpecialCategory | None:
-    """Special-category answers are kept only with the subject's recorded consent."""
-    if not answers:
-        return None
-    if consent is not True:
-        raise NotAllowed("special-category data is kept only with the subject's consent")
-    unknown = set(answers) - set(SPECIAL_FIELDS)
-    if unknown:
-        raise Invalid(f"unknown special-category fields: {', '.join(sorted(unknown))}")
-    return SpecialCategory(
-        subject, {k: text(v, k, 200) for k, v in sorted(answers.items())}
-    )
+) -> tuple[SpecialCategory, Personal]:
+    """The special-category answers and the consent they are kept under, both encrypted.
+
+    Answers are given by the subject alone — never by someone on their behalf — and kept
+    only with their consent, for matching. Every matching request and pool entry carries
+    both values, answers or none, so the stored event does not tell who gave answers.
+    """
+    answers = answers or {}
+    if answers:
+        if actor().id != subject:
+            raise NotAllowed("special-category answers are given by the person themselves, never on their behalf")
+        if consent is not True:
+            raise NotAllowed("special-category data is kept only with the subject's consent")
+        unknown = set(answers) - set(SPECIAL_FIELDS)
+        if unknown:
+            raise Invalid(f"unknown special-category fields: {', '.join(sorted(unknown))}")
+    kept = {k: text(v, k, 200) for k, v in sorted(answers.items())}
+    return SpecialCategory(subject, kept), consent_record(subject, given=bool(kept))
+
+
+def consent_record(subject: str, given: bool) -> Personal:
+    """What the consent ledger shows: whether special-category answers are kept, and for what."""
+    return Personal(subject, {"special_category": given, "purpose": PURPOSE})

@@ -12,7 +12,7 @@ from typing import Any
 from domain import Case, Mentor, Partnership, closed_reason_after, partnership_status_after, stage_after
 from projections.events import CASE_EVENTS, when
 from projections.projection import Handlers, Projection, Writer
-from projections.rows import reveal, row
+from projections.rows import row, sealed
 from projections.sql import Table
 
 CASES = Table("rm_dashboard_cases", {
@@ -45,7 +45,7 @@ def _eoi(e: Any, w: Writer) -> None:
         case_id=e.originator_id, programme_id=e.programme_id, mentee_id=e.mentee_id,
         line_manager_id=e.line_manager_id, matching=e.matching, submitted_at=when(e), priority=False,
     ))
-    w.upsert(PEOPLE, row(subject_id=e.mentee_id, name=reveal(e.details.get("name"))))
+    w.upsert(PEOPLE, row(subject_id=e.mentee_id, name=sealed(e.details.get("name"))))
 
 
 @on.on(*CASE_EVENTS)
@@ -139,7 +139,7 @@ def _feedback(e: Any, w: Writer) -> None:
 @on.on(Mentor.InterestExpressed)
 def _mentor(e: Any, w: Writer) -> None:
     w.upsert(MENTORS, row(mentor_id=e.originator_id, programme_id=e.programme_id, person_id=e.person_id))
-    w.upsert(PEOPLE, row(subject_id=e.person_id, name=reveal(e.details.get("name"))))
+    w.upsert(PEOPLE, row(subject_id=e.person_id, name=sealed(e.details.get("name"))))
 
 
 class Dashboard(Projection):

@@ -1,12 +1,14 @@
-"""Decoding events for the read models, with confidential content left sealed.
+"""Decoding events for the read models, with protected content left sealed.
 
 The runner decodes with a copy of the application's mapper in which `Confidential`
 and `SpecialCategory` values are never decrypted: they decode as `WITHHELD`, whatever
 key exists. So no projection can read session notes or special-category answers,
 even by mistake — and rows refuse them anyway (`projections.rows`). `Personal` values
-are decrypted only when a handler reveals one (a name), so a statement or an e-mail
-address is never decrypted at all, and no key is fetched for a subject whose personal
-data no read model keeps.
+decode as `Deferred`: a read model keeps one (a name, a directory profile) as the event
+stored it, still encrypted under its subject's key (`rows.sealed`), and the API opens it
+for the roles allowed to see it. Destroying the key erases the read models' copies too.
+A handler that needs a personal value itself (a feedback rating, for the anonymous
+statistics) resolves it.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class SealedTranscoding(Transcoding):
 
 
 class Deferred:
-    """A personal value still encrypted; `reveal` decrypts it through the app's transcoding."""
+    """A personal value still encrypted: `stored` is its sealed form; `resolve` decrypts it."""
 
     __slots__ = ("_data", "_decode")
 
@@ -56,6 +58,11 @@ class Deferred:
 
     def resolve(self) -> Any:
         return self._decode(self._data).value
+
+    @property
+    def stored(self) -> dict[str, Any]:
+        """The value as the event stores it: its owner and its ciphertext."""
+        return self._data
 
     def __repr__(self) -> str:
         return "DEFERRED"

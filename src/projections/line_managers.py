@@ -11,7 +11,7 @@ from typing import Any
 from domain import Case, EndReason, Mentor, Partnership, closed_reason_after, stage_after
 from projections.events import CASE_EVENTS, when
 from projections.projection import Handlers, Projection, Writer
-from projections.rows import reveal, row
+from projections.rows import row, sealed
 from projections.sql import Table
 
 CASES = Table("rm_line_managers_cases", {
@@ -87,7 +87,7 @@ def _ended(e: Any, w: Writer) -> None:
 
 @on.on(Mentor.InterestExpressed)
 def _mentor_name(e: Any, w: Writer) -> None:
-    w.upsert(MENTORS, row(mentor_id=e.originator_id, name=reveal(e.details.get("name"))))
+    w.upsert(MENTORS, row(mentor_id=e.originator_id, name=sealed(e.details.get("name"))))
 
 
 class LineManagers(Projection):

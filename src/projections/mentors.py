@@ -2,7 +2,8 @@
 
 Capacity, slots held by open proposals and confirmed partnerships, and the directory
 profile the mentor published when joining the pool (headline, bio, expertise, sector,
-region). The special-category answers given with it never enter.
+region) — kept sealed under the mentor's key with their name, as the events stored them,
+and opened only by the queries. The special-category answers given with it never enter.
 """
 
 from __future__ import annotations
@@ -12,16 +13,13 @@ from typing import Any
 from domain import Mentor, mentor_status_after, slot_after
 from projections.events import when
 from projections.projection import Handlers, Projection, Writer
-from projections.rows import reveal, row
+from projections.rows import row, sealed
 from projections.sql import Table
 
 MENTORS = Table("rm_mentors_mentors", {
     "mentor_id": "TEXT NOT NULL", "programme_id": "TEXT", "person_id": "TEXT", "name": "TEXT",
-    "status": "TEXT", "capacity": "INTEGER", "headline": "TEXT", "bio": "TEXT", "sector": "TEXT",
-    "region": "TEXT", "expertise": "TEXT", "updated_at": "TEXT",
+    "status": "TEXT", "capacity": "INTEGER", "profile": "TEXT", "updated_at": "TEXT",
 }, ("mentor_id",), indexes=(("programme_id", "status"),))
-EXPERTISE = Table("rm_mentors_expertise", {"mentor_id": "TEXT NOT NULL", "term": "TEXT NOT NULL"},
-                  ("mentor_id", "term"), indexes=(("term",),))
 SLOTS = Table("rm_mentors_slots", {"mentor_id": "TEXT NOT NULL", "case_id": "TEXT NOT NULL", "state": "TEXT"},
               ("mentor_id", "case_id"))
 
@@ -36,7 +34,7 @@ def _mentor(e: Any, w: Writer, **values: Any) -> None:
 
 @on.on(Mentor.InterestExpressed)
 def _interest(e: Any, w: Writer) -> None:
-    _mentor(e, w, programme_id=e.programme_id, person_id=e.person_id, capacity=0, name=reveal(e.details.get("name")))
+    _mentor(e, w, programme_id=e.programme_id, person_id=e.person_id, capacity=0, name=sealed(e.details.get("name")))
 
 
 @on.on(*MENTOR_EVENTS)
@@ -53,14 +51,7 @@ def _capacity(e: Any, w: Writer) -> None:
 
 @on.on(Mentor.JoinedPool)
 def _profile(e: Any, w: Writer) -> None:
-    profile = reveal(e.profile) or {}
-    expertise = [str(term) for term in profile.get("expertise", [])]
-    _mentor(
-        e, w, headline=profile.get("headline"), bio=profile.get("bio"), sector=profile.get("sector"),
-        region=profile.get("region"), expertise="|".join(expertise) or None,
-    )
-    for term in expertise:
-        w.upsert(EXPERTISE, row(mentor_id=e.originator_id, term=term.casefold()))
+    _mentor(e, w, profile=sealed(e.profile))
 
 
 @on.on(*MENTOR_EVENTS)
@@ -72,5 +63,5 @@ def _slot(e: Any, w: Writer) -> None:
 
 class Mentors(Projection):
     name = "mentors"
-    tables = (MENTORS, EXPERTISE, SLOTS)
+    tables = (MENTORS, SLOTS)
     handlers = on

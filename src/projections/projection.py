@@ -52,6 +52,7 @@ class Projection:
     """A read model: `name`, its `tables` and its `handlers`."""
 
     name: str = ""
+    version: int = 1  # raised when what the rows mean changes: `db init` then rebuilds it
     tables: tuple[Table, ...] = ()
     handlers: Handlers = Handlers()
     catch_all: Handler | None = None  # called for every event (the audit timeline)
@@ -59,7 +60,8 @@ class Projection:
     def __init__(self) -> None:
         self.facts: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
         self.tracking = Table(
-            f"rm_{self.name}_tracking", {"id": "INTEGER NOT NULL", "position": "BIGINT NOT NULL"}, ("id",)
+            f"rm_{self.name}_tracking", {"id": "INTEGER NOT NULL", "position": "BIGINT NOT NULL",
+                                         "version": "INTEGER NOT NULL"}, ("id",)
         )
 
     @property
@@ -70,7 +72,8 @@ class Projection:
         for table in self.all_tables:
             cursor.create(table, suffix, indexes)
         cursor.execute(
-            f"INSERT INTO {self.tracking.named(suffix)} (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
+            f"INSERT INTO {self.tracking.named(suffix)} (id, position, version) VALUES (1, 0, ?) "
+            "ON CONFLICT (id) DO NOTHING", (self.version,)
         )
 
     # -- tracking --------------------------------------------------------------------------
@@ -91,7 +94,7 @@ class Projection:
 
         `items` hold every event with a position in (after, items[-1].position]. If this
         projection is behind `after`, the batch is skipped: it would leave a gap. Handlers
-        run before the write transaction opens (revealing a name may read a key, which
+        run before the write transaction opens (resolving a personal value may read a key, which
         must not wait behind our own write lock); the rows and the position are then
         written together, unless another runner moved the position meanwhile.
         """

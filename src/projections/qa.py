@@ -1,9 +1,14 @@
-"""Anonymised QA statistics per programme and period, with small groups suppressed.
+"""Anonymised QA statistics per programme and calendar quarter, with small groups suppressed.
 
-The cohort is the programme's cases whose EOI fell in the period. Every published count
-belongs to a group that adds up to a published total; `suppressed_cells` hides small
-cells and their complements, and a rate or an average is hidden whenever a count it is
-derived from is hidden. No identifier or free text leaves this module.
+The cohort is the programme's cases whose EOI fell in the quarter. Statistics are
+published per quarter and for nothing else: quarters never overlap, so no published table
+is the sum of others, and a figure suppressed in one quarter cannot be worked out by
+subtracting the quarters from their year (or the months from their quarter).
+
+Every published count belongs to a group that adds up to a published total; `Table`
+hides small cells and their complements, figures that count the same people as a hidden
+one, and any rate or average derived from a hidden count. No identifier or free text
+leaves this module.
 """
 
 from __future__ import annotations
@@ -18,24 +23,40 @@ from domain import EndReason
 from domain.errors import Invalid
 from projections import statistics as facts
 from projections.sql import Store
-from projections.suppression import suppressed_cells
+from projections.suppression import Cell, Table
 
-DEFAULT_THRESHOLD = 5
-PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{2}))?$")
+__all__ = ["FLOOR", "Cell", "QAStatistics", "quarter_bounds", "statistics_for"]
+
+FLOOR = 5  # the lowest threshold anyone may set: the DPO's floor never goes below it
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+PER_QUARTER = "statistics are published per calendar quarter only, such as 2026-Q3"
 END_REASONS = tuple(reason.value for reason in EndReason)
+COMPLETED = f"ended_{EndReason.COMPLETED.value}"
 
-
-@dataclass(frozen=True)
-class Cell:
-    name: str
-    value: float | int | None  # None when suppressed
-    suppressed: bool
+# Pairs of figures where one counts some of the other's people, and in the usual course of
+# a programme all of them (the cases proposed were approved; the partnerships started had
+# a discovery call). When the two are equal, publishing one would publish the other, so
+# they are suppressed together (unless both are zero, which describes no one).
+SAME_PEOPLE = (
+    ("cases_proposed", "eois_approved"),
+    ("discovery_calls", "cases_proposed"),
+    ("matches_confirmed", "cases_proposed"),
+    ("matches_confirmed", "discovery_calls"),
+    ("calls_to_agreement", "matches_confirmed"),
+    ("calls_to_agreement", "partnerships_started"),
+    ("partnerships_started", "matches_confirmed"),
+    ("partnerships_ended", "partnerships_started"),
+    ("cases_withdrawn", "eois_awaiting_decision"),
+    (f"ended_{EndReason.WITHDRAWN.value}", "cases_withdrawn"),
+    (f"ended_{EndReason.REMATCHED.value}", "cases_rematched"),
+    (f"ended_{EndReason.NOT_EXTENDED.value}", "extensions_requested"),
+)
 
 
 @dataclass(frozen=True)
 class QAStatistics:
     programme_id: str
-    period: str | None
+    period: str
     threshold: int
     cells: tuple[Cell, ...]
 
@@ -49,56 +70,31 @@ class QAStatistics:
         return {c.name: c.value for c in self.cells}
 
 
-def period_bounds(period: str | None) -> tuple[str, str]:
-    """[start, end) as ISO dates; the whole of time for None."""
-    if period is None:
-        return "0000", "9999"
-    match = PERIOD.match(period.strip())
+def quarter_bounds(period: str | None) -> tuple[str, str]:
+    """[start, end) of a calendar quarter ("2026-Q3") as ISO dates; anything else is refused."""
+    match = QUARTER.match(period) if isinstance(period, str) else None
     if not match:
-        raise Invalid("a period is a year (2026), a quarter (2026-Q3) or a month (2026-07)")
-    year, part = int(match.group(1)), match.group(2)
-    if part is None:
-        return date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat()
-    first, months = (3 * int(part[1]) - 2, 3) if part.startswith("Q") else (int(part), 1)
-    if not 1 <= first <= 12:
-        raise Invalid("a month is 01 to 12")
-    end_month = first + months
-    end = date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+        raise Invalid(f"{PER_QUARTER}: a year, a month or all time overlaps the quarters "
+                      "and would let a suppressed figure be worked out by subtraction")
+    year, quarter = int(match.group(1)), int(match.group(2))
+    if not 1 <= year <= 9998:
+        raise Invalid(f"{PER_QUARTER}, in the years 0001 to 9998")
+    first = 3 * quarter - 2
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, first + 3, 1)
     return date(year, first, 1).isoformat(), end.isoformat()
 
 
-class Table:
-    """Cells under construction: counts grouped with their totals, then derived values."""
+def statistics_for(store: Store, programme_id: str, period: str, floor: int = FLOOR) -> QAStatistics:
+    """The programme's statistics for one calendar quarter (`period`, "2026-Q3").
 
-    def __init__(self, threshold: int) -> None:
-        self.k = threshold
-        self.values: dict[str, float | int | None] = {}
-        self.hidden: set[str] = set()
-
-    def total(self, name: str, count: int) -> None:
-        self.values[name] = count
-        if count < self.k:
-            self.hidden.add(name)
-
-    def group(self, total: str, counts: dict[str, int]) -> None:
-        self.values.update(counts)
-        self.hidden |= suppressed_cells(counts, self.k, total_shown=total not in self.hidden)
-
-    def derived(self, name: str, value: float | None, *sources: str) -> None:
-        self.values[name] = value
-        if value is None or any(s in self.hidden for s in sources):
-            self.hidden.add(name)
-
-    def cells(self) -> tuple[Cell, ...]:
-        return tuple(
-            Cell(n, None if n in self.hidden else v, n in self.hidden) for n, v in self.values.items()
-        )
-
-
-def statistics_for(store: Store, programme_id: str, period: str | None) -> QAStatistics:
-    start, end = period_bounds(period)
+    `floor` is the DPO's floor under the programme's own threshold: groups smaller than
+    `max(programme threshold, floor)` are suppressed, so an administrator may raise the
+    threshold but never take it below the floor. A floor below 5 is refused."""
+    if not isinstance(floor, int) or isinstance(floor, bool) or floor < FLOOR:
+        raise Invalid(f"the floor of the small-group threshold is a whole number of at least {FLOOR}")
+    start, end = quarter_bounds(period)
     found = store.query(f"SELECT threshold FROM {facts.PROGRAMMES.name} WHERE programme_id = ?", (programme_id,))
-    k = int(found[0]["threshold"]) if found and found[0]["threshold"] else DEFAULT_THRESHOLD
+    k = max(int(found[0]["threshold"] or 0) if found else 0, floor)
     window = (programme_id, start, end)
     cohort = "c.programme_id = ? AND c.submitted_at >= ? AND c.submitted_at < ?"
     cases = store.query(f"SELECT c.* FROM {facts.CASES.name} c WHERE {cohort}", window)
@@ -114,13 +110,15 @@ def statistics_for(store: Store, programme_id: str, period: str | None) -> QASta
     )
     ratings = store.query(
         f"SELECT f.rating FROM {facts.FEEDBACK.name} f JOIN {facts.PARTNERSHIPS.name} p "
-        f"ON p.partnership_id = f.partnership_id JOIN {facts.CASES.name} c ON c.case_id = p.case_id WHERE {cohort}",
+        f"ON p.partnership_id = f.partnership_id JOIN {facts.CASES.name} c ON c.case_id = p.case_id "
+        f"WHERE {cohort} AND f.rating IS NOT NULL",  # an erased rater's rating is gone
         window,
     )
     t = Table(k)
     _cases(t, cases, first_matches, partnerships)
     _partnerships(t, partnerships)
     _feedback(t, [int(r["rating"]) for r in ratings])
+    t.same_people(SAME_PEOPLE)
     return QAStatistics(programme_id, period, k, t.cells())
 
 
@@ -140,7 +138,8 @@ def _cases(t: Table, cases: list[dict[str, Any]], matches: list[dict[str, Any]],
 
     needing = [r for r in cases if r["needs_approval"]]
     approved, declined = _count(needing, "approved"), _count(needing, "declined")
-    t.total("eois_needing_approval", len(needing))
+    # a group of its own, else EOIs minus those needing approval would publish the rest unsuppressed
+    t.group("eois", {"eois_needing_approval": len(needing), "eois_not_needing_approval": len(cases) - len(needing)})
     t.group("eois_needing_approval", {
         "eois_approved": approved, "eois_declined": declined,
         "eois_awaiting_decision": len(needing) - approved - declined,
@@ -181,8 +180,7 @@ def _partnerships(t: Table, partnerships: list[dict[str, Any]]) -> None:
     t.total("partnerships_ended", len(ended))
     by_reason = {f"ended_{r}": sum(1 for p in ended if p["end_reason"] == r) for r in END_REASONS}
     t.group("partnerships_ended", by_reason)
-    t.derived("completion_rate", _rate(by_reason[f"ended_{EndReason.COMPLETED.value}"], len(ended)),
-              f"ended_{EndReason.COMPLETED.value}", "partnerships_ended")
+    t.derived("completion_rate", _rate(by_reason[COMPLETED], len(ended)), COMPLETED, "partnerships_ended")
 
 
 def _feedback(t: Table, ratings: list[int]) -> None:

@@ -1,11 +1,15 @@
 """The query side: plain methods returning frozen data, read from the read models only.
 
-`ReadModels(store)` is what the API and the CLI use. Nothing here returns session
-content, special-category data or anything outside each read model's allow-list.
+`ReadModels(store, opener=...)` is what the API and the CLI use. Nothing here returns
+session content, special-category data or anything outside each read model's allow-list.
+Names and directory profiles are kept sealed under their subject's key; `opener` (given by
+the API, which holds the keys) opens them as they are read, and an erased subject's read
+as None.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +18,7 @@ from domain import EndReason, MentorStatus, PartnershipStatus, Slot, Stage
 from domain.case import OPEN_PROPOSAL, WAITING_FOR_MATCH
 from domain.errors import NotFound
 from projections import audit, dashboard, line_managers, mentors
+from projections.data_protection_queries import DataProtectionQueries
 from projections.qa import QAStatistics, statistics_for
 from projections.results import (
     ActionQueues, AuditEntry, CaseSummary, DirectoryEntry, LineManagerCase, MentorCapacity, PartnershipSummary,
@@ -48,12 +53,22 @@ PARTNERSHIP_SELECT = f"""
 """
 
 
-class ReadModels:
+Opener = Callable[[str | None], Any]
+
+
+def cannot_open(sealed: str | None) -> Any:
+    if sealed is None:
+        return None
+    raise RuntimeError("these read models were given no way to open sealed personal values")
+
+
+class ReadModels(DataProtectionQueries):
     """Every query the API and the CLI need, each returning frozen dataclasses."""
 
-    def __init__(self, store: Store, clock: Any = None) -> None:
+    def __init__(self, store: Store, clock: Any = None, opener: Opener = cannot_open) -> None:
         self.store = store
         self._now = clock or (lambda: datetime.now(UTC))
+        self._open = opener
 
     # -- admin dashboard ----------------------------------------------------------------------
     def stage_counts(self, programme_id: UUID | str) -> dict[str, int]:
@@ -70,25 +85,25 @@ class ReadModels:
         sql, params = CASE_SELECT + " WHERE c.programme_id = ?", [str(programme_id)]
         if stage is not None:
             sql, params = sql + " AND c.stage = ?", [*params, stage]
-        return [_case(r) for r in self.store.query(sql + " ORDER BY c.submitted_at, c.case_id", params)]
+        return [self._case(r) for r in self.store.query(sql + " ORDER BY c.submitted_at, c.case_id", params)]
 
     def case_summary(self, case_id: UUID | str) -> CaseSummary:
         rows = self.store.query(CASE_SELECT + " WHERE c.case_id = ?", (str(case_id),))
         if not rows:
             raise NotFound(f"no case {case_id}")
-        return _case(rows[0])
+        return self._case(rows[0])
 
     def partnership_summary(self, partnership_id: UUID | str) -> PartnershipSummary:
         rows = self.store.query(PARTNERSHIP_SELECT + " WHERE p.partnership_id = ?", (str(partnership_id),))
         if not rows:
             raise NotFound(f"no partnership {partnership_id}")
-        return _partnership(rows[0])
+        return self._partnership(rows[0])
 
     def partnerships(self, programme_id: UUID | str, status: str | None = None) -> list[PartnershipSummary]:
         sql, params = PARTNERSHIP_SELECT + " WHERE p.programme_id = ?", [str(programme_id)]
         if status is not None:
             sql, params = sql + " AND p.status = ?", [*params, status]
-        return [_partnership(r) for r in self.store.query(sql + " ORDER BY p.formed_at", params)]
+        return [self._partnership(r) for r in self.store.query(sql + " ORDER BY p.formed_at, p.partnership_id", params)]
 
     def cases_waiting(self, programme_id: UUID | str) -> int:
         """How many of the programme's cases wait for a match (what extensions are weighed against)."""
@@ -143,42 +158,48 @@ class ReadModels:
 
     # -- mentors ---------------------------------------------------------------------------------
     def mentor_capacity(self, programme_id: UUID | str) -> list[MentorCapacity]:
-        return [_capacity(r) for r in self._mentors("m.programme_id = ?", [str(programme_id)])]
+        return [self._capacity(r) for r in self._mentors("m.programme_id = ?", [str(programme_id)])]
 
     def mentor(self, mentor_id: UUID | str) -> MentorCapacity:
         rows = self._mentors("m.mentor_id = ?", [str(mentor_id)])
         if not rows:
             raise NotFound(f"no mentor {mentor_id}")
-        return _capacity(rows[0])
+        return self._capacity(rows[0])
 
     def directory(
         self, programme_id: UUID | str, sector: str | None = None, region: str | None = None,
         expertise: str | None = None, available_only: bool = False,
     ) -> list[DirectoryEntry]:
-        where, params = "m.programme_id = ? AND m.status = ?", [str(programme_id), MentorStatus.IN_POOL.value]
-        if sector:
-            where, params = where + " AND LOWER(m.sector) = ?", [*params, sector.casefold()]
-        if region:
-            where, params = where + " AND LOWER(m.region) = ?", [*params, region.casefold()]
-        if expertise:
-            where += f" AND m.mentor_id IN (SELECT mentor_id FROM {mentors.EXPERTISE.name} WHERE term = ?)"
-            params.append(expertise.casefold())
-        entries = [
-            DirectoryEntry(r["mentor_id"], r["programme_id"], r["name"], r["headline"], r["bio"],
-                           tuple(t for t in (r["expertise"] or "").split("|") if t), r["sector"], r["region"], _free(r))
-            for r in self._mentors(where, params)
+        """The programme's mentors in the pool, filtered after their sealed profiles are opened
+        (the read model holds no profile in clear to filter on)."""
+        rows = self._mentors("m.programme_id = ? AND m.status = ?", [str(programme_id), MentorStatus.IN_POOL.value])
+        entries = []
+        for r in rows:
+            profile = self._open(r["profile"]) or {}
+            entries.append(DirectoryEntry(
+                r["mentor_id"], r["programme_id"], r["name"], profile.get("headline"), profile.get("bio"),
+                tuple(profile.get("expertise", ())), profile.get("sector"), profile.get("region"), _free(r),
+            ))
+        wanted = {"sector": sector, "region": region}
+        return [
+            e for e in entries
+            if all(not v or (getattr(e, k) or "").casefold() == v.casefold() for k, v in wanted.items())
+            and (not expertise or expertise.casefold() in {t.casefold() for t in e.expertise})
+            and (e.free > 0 or not available_only)
         ]
-        return [e for e in entries if e.free > 0] if available_only else entries
 
     def _mentors(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
+        """Rows with their names opened, in name order (names are sealed, so sorted here)."""
         slots = mentors.SLOTS.name
-        return self.store.query(
+        rows = self.store.query(
             f"SELECT m.*, "
             f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = ?) AS confirmed, "
             f"(SELECT COUNT(*) FROM {slots} s WHERE s.mentor_id = m.mentor_id AND s.state = ?) AS held "
-            f"FROM {mentors.MENTORS.name} m WHERE {where} ORDER BY m.name, m.mentor_id",
+            f"FROM {mentors.MENTORS.name} m WHERE {where}",
             [Slot.CONFIRMED.value, Slot.HELD.value, *params],
         )
+        rows = [r | {"name": self._open(r["name"])} for r in rows]
+        return sorted(rows, key=lambda r: (r["name"] is None, (r["name"] or "").casefold(), r["mentor_id"]))
 
     # -- line managers -------------------------------------------------------------------------
     def line_manager_reports(self, line_manager_id: str) -> list[LineManagerCase]:
@@ -189,7 +210,8 @@ class ReadModels:
         )
         return [
             LineManagerCase(r["case_id"], r["mentee_id"], r["programme_id"], r["stage"], _progress(r),
-                            r["submitted_at"], r["stage_since"], r["started_on"], r["ended_at"], r["mentor_name"])
+                            r["submitted_at"], r["stage_since"], r["started_on"], r["ended_at"],
+                            self._open(r["mentor_name"]))
             for r in rows
         ]
 
@@ -213,27 +235,28 @@ class ReadModels:
         return [AuditEntry(**{k: r[k] for k in AuditEntry.__dataclass_fields__}) for r in rows]
 
 
-def _case(r: dict[str, Any]) -> CaseSummary:
-    return CaseSummary(
-        r["case_id"], r["programme_id"], r["mentee_id"], r["mentee_name"], r["line_manager_id"], r["stage"],
-        r["stage_since"], r["submitted_at"], bool(r["priority"]), r["closed_reason"], r["mentor_id"],
-        r["mentor_name"], r["partnership_id"], r["partnership_status"],
-    )
+    # -- rows to results, sealed names opened ----------------------------------------------------
+    def _case(self, r: dict[str, Any]) -> CaseSummary:
+        return CaseSummary(
+            r["case_id"], r["programme_id"], r["mentee_id"], self._open(r["mentee_name"]), r["line_manager_id"],
+            r["stage"], r["stage_since"], r["submitted_at"], bool(r["priority"]), r["closed_reason"], r["mentor_id"],
+            self._open(r["mentor_name"]), r["partnership_id"], r["partnership_status"],
+        )
 
+    def _partnership(self, r: dict[str, Any]) -> PartnershipSummary:
+        return PartnershipSummary(
+            r["partnership_id"], r["case_id"], r["programme_id"], r["mentee_id"], self._open(r["mentee_name"]),
+            r["mentor_id"], self._open(r["mentor_name"]), r["status"], r["formed_at"], r["started_on"],
+            bool(r["mentee_signed"]), bool(r["mentor_signed"]), int(r["sessions"]), r["last_session_on"],
+            r["extension_requested_at"] is not None, r["extension_requested_at"], r["ended_at"], r["end_reason"],
+            r["feedback_requested_at"] is not None, int(r["mentee_feedback"] or 0) + int(r["mentor_feedback"] or 0),
+        )
 
-def _partnership(r: dict[str, Any]) -> PartnershipSummary:
-    return PartnershipSummary(
-        r["partnership_id"], r["case_id"], r["programme_id"], r["mentee_id"], r["mentee_name"],
-        r["mentor_id"], r["mentor_name"], r["status"], r["formed_at"], r["started_on"],
-        bool(r["mentee_signed"]), bool(r["mentor_signed"]), int(r["sessions"]), r["last_session_on"],
-        r["extension_requested_at"] is not None, r["extension_requested_at"], r["ended_at"], r["end_reason"],
-        r["feedback_requested_at"] is not None, int(r["mentee_feedback"] or 0) + int(r["mentor_feedback"] or 0),
-    )
-
-
-def _capacity(r: dict[str, Any]) -> MentorCapacity:
-    return MentorCapacity(r["mentor_id"], r["programme_id"], r["name"], r["status"], int(r["capacity"] or 0),
-                          int(r["confirmed"]), int(r["held"]), _free(r))
+    @staticmethod
+    def _capacity(r: dict[str, Any]) -> MentorCapacity:
+        """From a row of `_mentors`, whose name is already opened."""
+        return MentorCapacity(r["mentor_id"], r["programme_id"], r["name"], r["status"], int(r["capacity"] or 0),
+                              int(r["confirmed"]), int(r["held"]), _free(r))
 
 
 def _free(r: dict[str, Any]) -> int:

@@ -138,3 +138,47 @@ class Position:
     @property
     def lag(self) -> int:
         return max(self.head - self.position, 0)
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    """A data subject's request (erasure, access) or a retention erasure, with its clock."""
+
+    request_id: str
+    kind: str
+    subject_id: str
+    received_on: str
+    due_on: str
+    state: str
+    outcome: dict
+    received_by: str | None
+    closed_by: str | None
+    closed_at: str | None
+
+
+@dataclass(frozen=True)
+class HoldSummary:
+    hold_id: str
+    target: str
+    target_id: str
+    reason: str | None  # opened for the DPO; None once its author is erased
+    placed_by: str | None
+    placed_at: str
+    lifted_by: str | None
+    lifted_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+@dataclass(frozen=True)
+class ConsentEntry:
+    """One entry of the consent ledger: whether special-category answers are kept, for what."""
+
+    person_id: str
+    record_id: str
+    recorded_at: str
+    recorded_by: str | None
+    special_category: bool | None  # None once the person is erased
+    purpose: str | None

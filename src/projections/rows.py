@@ -1,13 +1,15 @@
-"""What may enter a read model: plain scalars, and personal values only when revealed.
+"""What may enter a read model: plain scalars, and personal values only sealed.
 
 Every row a projection writes is built here. A `Confidential` or `SpecialCategory`
 value is refused outright, and so is any other protected value that was not passed
-through `reveal`, or any container that could smuggle one in. Privacy holds by
-construction, not by filtering later.
+through `sealed` (which keeps it encrypted under its subject's key, as the event stored
+it), or any container that could smuggle one in. Privacy holds by construction, not by
+filtering later: no read-model table holds a name in clear.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -23,11 +25,22 @@ class PrivacyViolation(TypeError):
     """A projection tried to store a value that must never enter a read model."""
 
 
-def reveal(value: Personal | None) -> Any:
-    """The plain value of a personal field (a name, a directory profile); None once erased.
+def sealed(value: Personal | None) -> str | None:
+    """A personal field (a name, a directory profile) as its event stored it: encrypted under
+    its subject's key, opened only at the API edge. None for a missing or erased value.
 
-    Only `Personal` values can be revealed: confidential and special-category ones never.
+    Only `Personal` values can enter sealed: confidential and special-category ones never.
     """
+    if value is None:
+        return None
+    if type(value) is not Personal or not isinstance(value.value, Deferred):
+        raise PrivacyViolation(f"{type(value).__name__} values never enter a read model")
+    stored = value.value.stored
+    return None if stored.get("erased") else json.dumps(stored, separators=(",", ":"))
+
+
+def resolved(value: Personal | None) -> Any:
+    """The plain value of a personal field a handler must compute with (never stored as it is)."""
     if value is None:
         return None
     if type(value) is not Personal:
@@ -41,7 +54,7 @@ def cell(value: Any) -> Any:
     if isinstance(value, (Confidential, SpecialCategory)):
         raise PrivacyViolation(f"{type(value).__name__} values never enter a read model")
     if isinstance(value, Protected):
-        raise PrivacyViolation("a protected value must be revealed explicitly")
+        raise PrivacyViolation("a protected value enters a read model only sealed")
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, Enum):

@@ -118,7 +118,10 @@ class Runner:
     # -- following ----------------------------------------------------------------------------
     def run(self) -> None:
         """Follows the event store until `stop()`."""
-        listener = Listener(self.store, self.recorder, self._wakeup) if self._listen else None
+        listener = (
+            Listener(self.store.datastore, self.recorder.channel_name, lambda _: self._wakeup.set())
+            if self._listen else None
+        )
         log.info("projections_started", read_models=[p.name for p in self.projections])
         try:
             while not self._stopping.is_set():

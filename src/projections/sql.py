@@ -136,9 +136,40 @@ class Store:
         return None if datastore is None else cls(datastore)
 
     @contextmanager
-    def transaction(self, commit: bool = True) -> Iterator[Cursor]:
+    def transaction(self, commit: bool = True, secure_delete: bool = False) -> Iterator[Cursor]:
+        """`secure_delete`: what the transaction deletes or overwrites is zeroed in the SQLite
+        file rather than left in free space (PostgreSQL: see `scrub`)."""
         with self.datastore.transaction(commit=commit) as raw:
-            yield Cursor(raw, self.postgres)
+            cursor = Cursor(raw, self.postgres)
+            if secure_delete and not self.postgres:
+                cursor.execute("PRAGMA secure_delete = ON")
+            yield cursor
+
+    def scrub(self, *tables: str) -> None:
+        """After deleting data for good: SQLite copies the write-ahead log into the file and
+        truncates it (so no old page survives in the log); PostgreSQL vacuums the tables (so no
+        old version of a row survives in them)."""
+        if self.postgres:
+            with self.datastore.get_connection() as conn:
+                for table in tables:
+                    conn.execute(f"VACUUM {table}")
+            return
+        with self.datastore.get_connection(commit=True) as conn:
+            conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def notify(self, cursor: Cursor, channel: str, payloads: Sequence[str]) -> None:
+        """PostgreSQL: tells every listening process, when the transaction commits (in payloads
+        of at most 7,000 bytes). SQLite serves one process and has no notifications."""
+        if not self.postgres:
+            return
+        chunk: list[str] = []
+        for payload in [*payloads, None]:
+            if payload is None or sum(len(p) + 1 for p in chunk) + len(payload) > 7000:
+                if chunk:
+                    cursor.execute("SELECT pg_notify(?, ?)", (channel, "\n".join(chunk)))
+                chunk = []
+            if payload is not None:
+                chunk.append(payload)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.transaction(commit=False) as cursor:
@@ -149,8 +180,13 @@ class Store:
         with self.transaction() as cursor:
             return cursor.execute(sql, params).rowcount
 
-    def create(self, *tables: Table) -> None:
+    def create(self, *tables: Table, replace_if_reshaped: bool = False) -> None:
+        """Creates the tables that are missing. `replace_if_reshaped`: a table of derived or
+        short-lived rows whose columns differ from these is dropped and made afresh."""
+        reshaped = [t for t in tables if replace_if_reshaped and (found := self.columns(t.name)) and found != set(t.columns)]
         with self.transaction() as cursor:
+            for table in reshaped:
+                cursor.execute(f"DROP TABLE {table.name}")
             for table in tables:
                 cursor.create(table)
 

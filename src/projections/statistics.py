@@ -1,8 +1,10 @@
 """Facts for the anonymised QA statistics: no names, no free text, no mentor ids.
 
 Rows are keyed by case and partnership only so that a replay is idempotent; what
-leaves the read model are suppressed aggregates (see `projections.suppression`).
-A rematch is recorded against the case, never against a mentor.
+leaves the read model are suppressed aggregates per calendar quarter (see
+`projections.qa` and `projections.suppression`). A rematch is recorded against the
+case, never against a mentor. A feedback rating is its rater's personal data: the
+handler resolves it to count it (None, and not counted, once the rater is erased).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from domain import Case, Partnership, Programme
 from projections.events import when
 from projections.projection import Handlers, Projection, Writer
-from projections.rows import row
+from projections.rows import resolved, row
 from projections.sql import Table
 
 PROGRAMMES = Table("rm_statistics_programmes", {"programme_id": "TEXT NOT NULL", "threshold": "INTEGER"},
@@ -96,7 +98,8 @@ def _session(e: Any, w: Writer) -> None:
 
 @on.on(Partnership.FeedbackSubmitted)
 def _feedback(e: Any, w: Writer) -> None:
-    w.upsert(FEEDBACK, row(partnership_id=e.originator_id, party=e.party, rating=e.rating))
+    # the rating is the rater's personal data: resolved to count it, None once they are erased
+    w.upsert(FEEDBACK, row(partnership_id=e.originator_id, party=e.party, rating=resolved(e.rating)))
 
 
 class Statistics(Projection):

@@ -115,7 +115,8 @@ class SnapEveryOther(Trellis):
 
 @pytest.fixture
 def snapping_app(settings, clock):
-    application = SnapEveryOther(eventsourcing_env(settings), master_key=settings.master_key_bytes, clock=clock)
+    application = SnapEveryOther(eventsourcing_env(settings), master_key=settings.master_key_bytes,
+                                 server_key=settings.server_key_bytes, clock=clock)
     yield application
     application.close()
 
@@ -166,7 +167,8 @@ class TestSnapshotsFromTheSavedAggregate:
         case = world.case("active", mentor_id=mentor_id)
         pid = case["partnership_id"]
         snapping_app.record_session(pid, TODAY, 60, "video", "Notes", "Actions", case["mentee"])
-        fresh = Trellis(eventsourcing_env(settings), master_key=settings.master_key_bytes)
+        fresh = Trellis(eventsourcing_env(settings), master_key=settings.master_key_bytes,
+                        server_key=settings.server_key_bytes)
         try:
             from_snapshot = fresh.repository.get(pid)
             from_events = project_aggregate(None, fresh.events.get(pid))

@@ -1,6 +1,7 @@
 """A demo programme with mentors and cases at every stage, loaded once (`trellis demo`).
 
-Every person is fictional. The history is recorded as it would have happened over about
+Every person is fictional, known by an identity (`demo-admin`, `demo-mentee-1`, …) that the
+printed tokens carry and that the person registry links to an opaque id. The history is recorded as it would have happened over about
 seven months, step by step in time order, with the application's clock set to each
 step's moment: the queues show real ages, and some active partnerships have gone more
 than 30 days without a session. The ids are fixed so that the printed sign-in tokens
@@ -25,7 +26,7 @@ PROGRAMME = ProgrammeSettings(
     max_duration_months=18,
     typical_sessions=6,
 )
-ADMIN = Actor("demo-admin", Role.ADMINISTRATOR)
+ADMIN = "demo-admin"
 MENTORS = [
     ("demo-mentor-1", "Avery Okafor", "Deputy head, primary", "primary", "East", ["curriculum", "maths"], 4),
     ("demo-mentor-2", "Bea Lindqvist", "Head of English", "secondary", "North", ["literacy", "coaching"], 4),
@@ -33,7 +34,7 @@ MENTORS = [
     ("demo-mentor-4", "Dana Kowalski", "Assistant head", "secondary", "West", ["behaviour", "pastoral"], 4),
     ("demo-mentor-5", "Eli Haddad", "Trust school improvement lead", "all-through", "North", ["leadership"], 5),
 ]
-LINE_MANAGER = Actor("demo-line-manager", Role.LINE_MANAGER)
+LINE_MANAGER = "demo-line-manager"
 
 # (stage the case is driven to, how many such cases)
 CASES = [
@@ -68,7 +69,7 @@ def load_demo(app: Trellis, clock: ManualClock, now: datetime | None = None) -> 
     the application's: set to each step's moment while loading, and released after."""
     demo = Demo(programme_id(PROGRAMME.name))
     demo.people = {
-        "administrator": [ADMIN.id], "line_manager": [LINE_MANAGER.id],
+        "administrator": [ADMIN], "line_manager": [LINE_MANAGER],
         "mentor": [m[0] for m in MENTORS], "mentee": [],
         "auditor": ["demo-auditor"], "dpo": ["demo-dpo"],
     }
@@ -82,16 +83,17 @@ def load_demo(app: Trellis, clock: ManualClock, now: datetime | None = None) -> 
     except NotFound:
         pass
     today = (now or clock()).date()
+    admin = _person(app, ADMIN, Role.ADMINISTRATOR)
 
     def day(days_ago: float, hour: int = 9) -> datetime:
         return datetime.combine(today - timedelta(days=days_ago), time(hour), UTC)
 
     mentor_ids: list[UUID] = []
-    steps: list[Step] = [(day(MENTORS_JOIN_DAYS_AGO + 1), 0, lambda: app.register_programme(PROGRAMME, ADMIN))]
+    steps: list[Step] = [(day(MENTORS_JOIN_DAYS_AGO + 1), 0, lambda: app.register_programme(PROGRAMME, admin))]
     for i, mentor in enumerate(MENTORS):
-        steps += _mentor_steps(app, demo.programme_id, mentor, mentor_ids, day, i)
+        steps += _mentor_steps(app, demo.programme_id, mentor, mentor_ids, day, i, admin)
     for n, stage in enumerate(stages, start=1):
-        steps += _case_steps(app, demo, stage, n, mentor_ids, day)
+        steps += _case_steps(app, demo, stage, n, mentor_ids, day, admin)
     try:
         for moment, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
             clock.set(moment)
@@ -101,27 +103,36 @@ def load_demo(app: Trellis, clock: ManualClock, now: datetime | None = None) -> 
     return demo
 
 
-def _mentor_steps(app: Trellis, prog: UUID, mentor: tuple, ids: list[UUID], day: Callable, i: int) -> list[Step]:
-    person, name, title, sector, region, expertise, capacity = mentor
-    actor = Actor(person, Role.MENTOR)
+def _person(app: Trellis, identity: str, role: Role) -> Actor:
+    return Actor(app.people.person_for(identity), role)
+
+
+def _mentor_steps(
+    app: Trellis, prog: UUID, mentor: tuple, ids: list[UUID], day: Callable, i: int, admin: Actor,
+) -> list[Step]:
+    identity, name, title, sector, region, expertise, capacity = mentor
+    actor = _person(app, identity, Role.MENTOR)
     first = name.split()[0].lower()
     profile = {"headline": title, "bio": f"{title}; mentors new middle leaders.", "expertise": expertise,
                "sector": sector, "region": region}
 
     def interest() -> None:
-        ids.append(app.express_mentor_interest(prog, person, PersonDetails(name, f"{first}@demo.invalid", title),
+        ids.append(app.express_mentor_interest(prog, actor.id, PersonDetails(name, f"{first}@demo.invalid", title),
                                                actor).id)
 
     joined = MENTORS_JOIN_DAYS_AGO - i
     return [
         (day(joined), i, interest),
-        (day(joined - 10), i, lambda: app.complete_mentor_training(ids[i], day(joined - 10).date(), ADMIN)),
+        (day(joined - 10), i, lambda: app.complete_mentor_training(ids[i], day(joined - 10).date(), admin)),
         (day(joined - 12), i, lambda: app.join_pool(ids[i], capacity, profile, actor)),
     ]
 
 
-def _case_steps(app: Trellis, demo: Demo, stage: str, n: int, mentors: list[UUID], day: Callable) -> list[Step]:
-    mentee = Actor(f"demo-mentee-{n}", Role.MENTEE)
+def _case_steps(
+    app: Trellis, demo: Demo, stage: str, n: int, mentors: list[UUID], day: Callable, admin: Actor,
+) -> list[Step]:
+    mentee = _person(app, f"demo-mentee-{n}", Role.MENTEE)
+    manager = _person(app, LINE_MANAGER, Role.LINE_MANAGER)
     final, final_offset = LAST_STEP[stage] if stage in LAST_STEP else (stage, dict(STEPS)[stage])
     slack = 3 + 11 * (n % 4)  # how long ago the case last moved: some queues have waited weeks
     start = final_offset + slack
@@ -134,32 +145,32 @@ def _case_steps(app: Trellis, demo: Demo, stage: str, n: int, mentors: list[UUID
         details = PersonDetails(f"Demo Mentee {n}", f"mentee{n}@demo.invalid", "Head of department")
         state["case"] = app.submit_eoi(demo.programme_id, mentee.id, details,
                                        "New to middle leadership; wants support with a team.", mentee,
-                                       line_manager_id=LINE_MANAGER.id).id
+                                       line_manager_id=manager.id).id
         demo.cases.setdefault(stage, []).append(state["case"])
 
     def signed() -> None:
         app.sign_agreement(state["partnership"], "mentee", mentee)
 
     def started() -> None:
-        app.sign_agreement(state["partnership"], "mentor", ADMIN)  # recorded for the mentor
+        app.sign_agreement(state["partnership"], "mentor", admin)  # recorded for the mentor
 
     def confirmed() -> None:
-        state["partnership"] = app.confirm_match(state["case"], ADMIN).id
+        state["partnership"] = app.confirm_match(state["case"], admin).id
 
     actions: dict[str, list[tuple[int, Callable[[], object]]]] = {
         "awaiting_line_manager": [(0, eoi)],
-        "awaiting_matching_request": [(0, lambda: app.approve_eoi(state["case"], LINE_MANAGER, priority=n % 3 == 0))],
+        "awaiting_matching_request": [(0, lambda: app.approve_eoi(state["case"], manager, priority=n % 3 == 0))],
         "awaiting_match": [(0, lambda: app.submit_matching_request(
             state["case"], [mentor()], "Lead my team through a curriculum change", mentee))],
         "match_proposed": [(0, lambda: app.propose_match(state["case"], mentor(), "Same phase and a shared focus",
-                                                         ADMIN))],
-        "discovery_call_held": [(0, lambda: app.record_discovery_call(state["case"], day(start - 16).date(), ADMIN))],
+                                                         admin))],
+        "discovery_call_held": [(0, lambda: app.record_discovery_call(state["case"], day(start - 16).date(), admin))],
         "matched": [(0, confirmed)],
         "active": [(0, signed), (1, started), (6, lambda: app.record_session(
             state["partnership"], day(start - 28).date(), 60, "video", "Demo notes (confidential)", "Demo actions",
             mentee))],
         "ended": [(0, lambda: app.end_partnership(state["partnership"], "completed", mentee))],
-        "feedback_submitted": [(0, lambda: app.request_feedback(state["partnership"], ADMIN)),
+        "feedback_submitted": [(0, lambda: app.request_feedback(state["partnership"], admin)),
                                (2, lambda: app.submit_feedback(state["partnership"], 3 + n % 3, "Helpful", mentee))],
     }
     plan: list[Step] = []
@@ -170,7 +181,7 @@ def _case_steps(app: Trellis, demo: Demo, stage: str, n: int, mentors: list[UUID
             break
     last = day(start - final_offset, 10 + n % 7)
     if stage == "declined":
-        plan.append((last, n, lambda: app.decline_eoi(state["case"], LINE_MANAGER, "Not this term")))
+        plan.append((last, n, lambda: app.decline_eoi(state["case"], manager, "Not this term")))
     elif stage == "extension_requested":
         plan.append((last, n, lambda: app.request_extension(state["partnership"], 3, mentee)))
     elif stage == "withdrawn":

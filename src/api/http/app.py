@@ -18,7 +18,6 @@ from api.http import problems
 from api.http.auth import Authenticator
 from api.http.deps import read_position
 from api.http.dashboard import router as dashboard_router
-from api.persistence.idempotency import idempotency_store_for
 from api.http.middleware import RequestIdMiddleware
 from api.http.policy import api_routes, authorise, unruled_routes
 from api.http.readside import ReadSide
@@ -48,7 +47,6 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
             app.state.read_models = side.read_models
             app.state.runner = side.runner
             app.state.read_side = side
-            app.state.idempotency = idempotency_store_for(side.trellis.factory)
             app.state.authenticator = Authenticator.from_settings(settings)
             app.state.settings = settings
             app.state.demo_sign_in = demo_sign_in

@@ -1,7 +1,9 @@
 """Bearer tokens: verified by PyJWT against a shared secret (HS256) or an issuer's JWKS (RS256).
 
-Claims: `sub` is the person's id, `roles` the list of their roles. A token naming
-several roles acts in the one chosen by the `X-Trellis-Role` header (default: the first).
+Claims: `sub` is the person's identity at the identity provider, `roles` the list of
+their roles. A token naming several roles acts in the one chosen by the `X-Trellis-Role`
+header (default: the first). The API maps the identity to the person's opaque id through
+the person registry once per request (`api.http.deps.actor_of`).
 No cryptography is written here: PyJWT does the verifying.
 """
 
@@ -13,11 +15,19 @@ from dataclasses import dataclass
 import jwt
 
 from api.settings import Settings
-from domain import Actor, Role
+from domain import Role
 
 HS_ALGORITHMS = ["HS256"]
 JWKS_ALGORITHMS = ["RS256"]
 TOKEN_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the token says is calling: the identity provider's subject and the role acted in."""
+
+    subject: str
+    role: Role
 
 
 class Unauthenticated(Exception):
@@ -34,7 +44,7 @@ class Authenticator:
         jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
         return cls(settings, jwks)
 
-    def actor(self, authorization: str | None, chosen_role: str | None = None) -> Actor:
+    def identity(self, authorization: str | None, chosen_role: str | None = None) -> Identity:
         claims = self.claims(_bearer(authorization))
         roles = claims.get("roles")
         if not isinstance(roles, list) or not roles:
@@ -45,7 +55,7 @@ class Authenticator:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject.strip() or len(subject) > 200:
             raise Unauthenticated("the token names no subject")
-        return Actor(subject, Role(role))
+        return Identity(subject.strip(), Role(role))
 
     def claims(self, token: str) -> dict:
         options = {"require": ["sub", "exp"]}

@@ -33,18 +33,33 @@ def get_authenticator(request: Request) -> Authenticator:
     return request.app.state.authenticator
 
 
+NOT_YET = object()
+
+
+def actor_of(request: Request) -> Actor | None:
+    """The signed-in actor, known by their opaque id; None with no token; 401 for a bad token.
+    The token's subject is mapped through the person registry once per request."""
+    if getattr(request.state, "actor", NOT_YET) is NOT_YET:
+        authorization = request.headers.get("authorization")
+        actor = None
+        if authorization is not None:
+            identity = request.app.state.authenticator.identity(authorization, request.headers.get("x-trellis-role"))
+            actor = Actor(request.app.state.trellis.people.person_for(identity.subject), identity.role)
+        request.state.actor = actor
+    return request.state.actor
+
+
 def get_optional_actor(
-    authenticator: Annotated[Authenticator, Depends(get_authenticator)],
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     role: Annotated[str | None, Header(
         alias="X-Trellis-Role", max_length=40,
         description="For a token with several roles: the one to act in (default: the first).",
     )] = None,
 ) -> Actor | None:
-    """The signed-in actor; None with no token (public routes); 401 for a bad token."""
-    if credentials is None:
-        return None
-    return authenticator.actor(f"Bearer {credentials.credentials}", role)
+    """The signed-in actor; None with no token (public routes); 401 for a bad token.
+    (`credentials` and `role` declare the headers in the OpenAPI schema.)"""
+    return actor_of(request)
 
 
 def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Actor:

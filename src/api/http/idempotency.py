@@ -8,6 +8,8 @@ retry is refused as a problem (422). Refused commands release their key.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -16,7 +18,9 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import Unauthenticated
+from api.http.deps import actor_of
 from api.http.problems import IdempotencyKeyReused
+from domain import Actor
 from domain.errors import Conflict, Invalid
 
 HEADER = "Idempotency-Key"
@@ -41,13 +45,17 @@ class CommandRoute(APIRoute):
 
         async def idempotent(request: Request) -> Response:
             key = request.headers.get(HEADER)
-            actor = _actor_id(request)
-            if key is None or actor is None or request.method != "POST":
+            signed_in = await run_in_threadpool(_signed_in, request)
+            if key is None or signed_in is None or request.method != "POST":
                 return await handler(request)
             _check(key)
-            store = request.app.state.idempotency
-            fingerprint = await _fingerprint(request)
-            first = await run_in_threadpool(store.claim, actor, key, fingerprint)
+            trellis = request.app.state.trellis
+            actor = f"{signed_in.role.value}:{signed_in.id}"
+            fingerprint = await _fingerprint(request, trellis.fingerprint_key)
+            now = int(time.time())
+            expires = now + int(request.app.state.settings.idempotency_hours * 3600)
+            store = trellis.idempotency
+            first = await run_in_threadpool(store.claim, actor, signed_in.id, key, fingerprint, now, expires)
             if first is not None:
                 return _replay(first, fingerprint)
             try:
@@ -64,14 +72,11 @@ class CommandRoute(APIRoute):
         return idempotent
 
 
-def _actor_id(request: Request) -> str | None:
+def _signed_in(request: Request) -> Actor | None:
     try:
-        actor = request.app.state.authenticator.actor(
-            request.headers.get("authorization"), request.headers.get("x-trellis-role")
-        )
+        return actor_of(request)
     except Unauthenticated:
         return None  # the route itself answers 401
-    return f"{actor.role.value}:{actor.id}"
 
 
 def _check(key: str) -> None:
@@ -79,8 +84,10 @@ def _check(key: str) -> None:
         raise Invalid(f"{HEADER} must be 1 to {MAX_KEY} printable characters")
 
 
-async def _fingerprint(request: Request) -> str:
-    digest = hashlib.sha256()
+async def _fingerprint(request: Request, key: bytes) -> str:
+    """An HMAC of the request under the server's fingerprint key: equal requests match, and
+    nothing about a body can be guessed from it without the key."""
+    digest = hmac.new(key, digestmod=hashlib.sha256)
     for part in (request.method, request.url.path, request.url.query):
         digest.update(part.encode() + b"\0")
     digest.update(await request.body())

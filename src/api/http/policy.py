@@ -20,7 +20,7 @@ from api.http.deps import TrellisDep, get_actor, get_optional_actor
 from api.http.problems import Forbidden
 from api.http.rules import POLICY, Rule, Scope
 from api.services import Trellis
-from domain import Actor, NotFound
+from domain import Actor, Invalid, NotFound
 
 __all__ = ["POLICY", "Rule", "api_routes", "authorise", "route_keys", "unruled_routes"]
 
@@ -66,7 +66,7 @@ def authorise(
         raise Forbidden(f"the {actor.role.value} role may not do this")
     if scope is Scope.OWN and not owns(trellis, actor, request.path_params):
         raise Forbidden(f"this is not the {actor.role.value}'s own")
-    if scope is Scope.SELF and not subject_named(actor, body, rule.subject_field):
+    if scope is Scope.SELF and not subject_named(trellis, actor, body, rule.subject_field):
         raise Forbidden(f"a {actor.role.value} may do this only for themselves")
 
 
@@ -79,8 +79,14 @@ def owns(trellis: Trellis, actor: Actor, params: Mapping[str, Any]) -> bool:
     return False
 
 
-def subject_named(actor: Actor, body: Any, subject_field: str | None) -> bool:
-    return subject_field is not None and isinstance(body, dict) and body.get(subject_field) == actor.id
+def subject_named(trellis: Trellis, actor: Actor, body: Any, subject_field: str | None) -> bool:
+    """Whether the body names the actor (by the identity their token carries) as its subject."""
+    if subject_field is None or not isinstance(body, dict) or not isinstance(body.get(subject_field), str):
+        return False
+    try:
+        return trellis.people.person_for(body[subject_field], create=False) == actor.id
+    except Invalid:
+        return False
 
 
 def _uuid(value: Any, kind: str) -> UUID:

@@ -41,6 +41,7 @@ def allow(grants: Mapping[Role, Scope], subject: str | None = None) -> Rule:
 
 
 ADMIN_ONLY = allow({ADMIN: ANY})
+DPO_ONLY = allow({DPO: ANY})
 OVERSIGHT = allow({ADMIN: ANY, AUDITOR: ANY})
 MENTOR_SELF_SERVICE = allow({ADMIN: ANY, MENTOR: OWN})
 MENTEE_SELF_SERVICE = allow({ADMIN: ANY, MENTEE: OWN})
@@ -74,6 +75,7 @@ POLICY: dict[str, Rule] = {
     "POST /mentors/{mentor_id}/pause": MENTOR_SELF_SERVICE,
     "POST /mentors/{mentor_id}/resume": MENTOR_SELF_SERVICE,
     "POST /mentors/{mentor_id}/leave": MENTOR_SELF_SERVICE,
+    "POST /mentors/{mentor_id}/special-category-consent/withdraw": allow({MENTOR: OWN}),
     # cases
     "GET /cases": OVERSIGHT,
     "GET /cases/{case_id}": allow({ADMIN: ANY, AUDITOR: ANY, LM: OWN, MENTEE: OWN, MENTOR: OWN}),
@@ -88,6 +90,7 @@ POLICY: dict[str, Rule] = {
     "POST /cases/{case_id}/confirm-match": ADMIN_ONLY,
     "POST /cases/{case_id}/rematch": PARTY_OR_ADMIN,
     "POST /cases/{case_id}/withdraw": MENTEE_SELF_SERVICE,
+    "POST /cases/{case_id}/special-category-consent/withdraw": allow({MENTEE: OWN}),
     # partnerships: session content is the pair's alone
     "GET /partnerships": OVERSIGHT,
     "GET /partnerships/mine": allow({MENTEE: ANY, MENTOR: ANY}),
@@ -109,8 +112,17 @@ POLICY: dict[str, Rule] = {
     # audit: history without content
     "GET /audit/events": allow({AUDITOR: ANY}),
     "GET /audit/cases/{case_id}/as-of": allow({AUDITOR: ANY}),
-    # retention: the data-protection officer's (empty until the retention wave)
-    "GET /retention/erasure-requests": allow({DPO: ANY}),
-    "GET /retention/legal-holds": allow({DPO: ANY}),
-    "GET /retention/subject-access-exports": allow({DPO: ANY}),
+    # data protection: the DPO's alone
+    **{key: DPO_ONLY for key in (
+        "GET /retention/erasure-requests", "POST /retention/erasure-requests",
+        "GET /retention/erasure-requests/{request_id}/preview", "POST /retention/erasure-requests/{request_id}/execute",
+        "POST /retention/erasure-requests/{request_id}/refuse",
+        "GET /retention/subject-access-requests", "POST /retention/subject-access-requests",
+        "GET /retention/subject-access-requests/{request_id}/export",
+        "GET /retention/subject-access-requests/{request_id}/export.html",
+        "POST /retention/subject-access-requests/{request_id}/complete",
+        "GET /retention/legal-holds", "POST /retention/legal-holds", "POST /retention/legal-holds/{hold_id}/lift",
+        "GET /retention/schedule", "POST /retention/schedule/run",
+        "GET /retention/consents", "POST /retention/statistics-floor",
+    )},
 }

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any, TypeVar
 from uuid import UUID
 
+from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
 
 from api.http.schemas.cases import CaseDetail, CaseForLineManager, CaseForParty, TimelineEntry
@@ -17,11 +18,17 @@ from api.http.schemas.mentors import DirectoryEntryPublic
 from api.http.schemas.oversight import QAStatisticsPublic, StatisticCell
 from api.http.schemas.partnerships import PartnershipDetail, SessionRecordPublic
 from api.http.schemas.programmes import ActionQueuesPublic, PipelinePublic, ProgrammePublic
+from api.http.schemas.retention import DuePublic, ErasurePreview, HoldPublic, RequestPublic, RetentionRunPublic
 from api.services import Trellis
 from api.services.catalogue import ProgrammeEntry
 from domain import Actor, NotFound, Role, mentor_id as mentor_id_of
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def people(trellis: Trellis, *identities: str | None) -> list[str | None]:
+    """The opaque ids of the people a request names by identity (made on first sight)."""
+    return [None if identity is None else trellis.people.person_for(identity) for identity in identities]
 
 
 def programme(entry: ProgrammeEntry) -> ProgrammePublic:
@@ -93,3 +100,34 @@ def statistics(read_models: Any, programme_id: UUID, period: str | None) -> QASt
         programme_id=stats.programme_id, period=stats.period, threshold=stats.threshold,
         cells=[StatisticCell(name=c.name, value=c.value, suppressed=c.suppressed) for c in stats.cells],
     )
+
+
+# -- the data-protection officer's ------------------------------------------------------------------
+def request(r: Any, now: Any) -> RequestPublic:
+    overdue = r.state == "received" and now.date().isoformat() > r.due_on
+    return shape(RequestPublic, asdict(r), overdue=overdue)
+
+
+def erasure_preview(plan: Any) -> ErasurePreview:
+    return ErasurePreview(
+        request_id=plan.request_id, subject_id=plan.subject_id, keys_to_destroy=len(plan.keys),
+        cases_to_close=list(plan.cases_to_close), cases_to_return_to_matching=list(plan.cases_to_return_to_matching),
+        mentor_records_to_close=list(plan.mentor_records), partnerships_whose_records_go=list(plan.partnerships),
+        identity_linked=plan.identity_linked,
+        held_by=[shape(HoldPublic, asdict(h), active=h.active) for h in plan.holds],
+    )
+
+
+def retention_run(summary: Any) -> RetentionRunPublic:
+    return RetentionRunPublic(dry_run=summary.dry_run, due=[shape(DuePublic, asdict(d)) for d in summary.due],
+                              erased=summary.erased, held=summary.held)
+
+
+def export_page(export: Any) -> str:
+    """The export as a page the DPO can print (everything escaped)."""
+    return EXPORT_PAGE.render(export=export.as_dict())
+
+
+EXPORT_PAGE = Environment(
+    loader=PackageLoader("api.http", "templates"), autoescape=select_autoescape(["html"]),
+).get_template("subject_export.html")

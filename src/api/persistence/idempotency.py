@@ -2,7 +2,10 @@
 
 A key belongs to one actor. It is claimed before the command runs (so two concurrent
 retries cannot both run it), completed with the response, or released when the command
-was refused (a refused command wrote nothing, so running it again is safe).
+was refused (a refused command wrote nothing, so running it again is safe). A record
+expires (`idempotency_hours`, default 24): an expired key is free again and is deleted.
+The request's fingerprint is an HMAC under the server key — never a plain hash, which a
+guesser could match against likely request bodies. Erasing a person deletes their records.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from typing import Any
 from projections.sql import Store, Table
 
 RECORDS = Table("trellis_idempotency", {
-    "actor": "TEXT NOT NULL", "key": "TEXT NOT NULL", "fingerprint": "TEXT NOT NULL", "status": "INTEGER",
-    "body": "BLOB", "created_at": "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
-}, ("actor", "key"))
+    "actor": "TEXT NOT NULL", "key": "TEXT NOT NULL", "person_id": "TEXT NOT NULL", "fingerprint": "TEXT NOT NULL",
+    "status": "INTEGER", "body": "BLOB", "expires_at": "BIGINT NOT NULL",
+}, ("actor", "key"), indexes=(("person_id",), ("expires_at",)))
 
 
 @dataclass(frozen=True)
@@ -29,36 +32,59 @@ class Record:
 class IdempotencyStore:
     def create_table(self) -> None: ...
 
-    def claim(self, actor: str, key: str, fingerprint: str) -> Record | None:
-        """Claims the key; returns the existing record instead if there is one."""
+    def claim(self, actor: str, person_id: str, key: str, fingerprint: str, now: int, expires_at: int) -> Record | None:
+        """Claims the key; returns the existing, unexpired record instead if there is one."""
         raise NotImplementedError
 
     def complete(self, actor: str, key: str, status: int, body: bytes) -> None:
         raise NotImplementedError
 
     def release(self, actor: str, key: str) -> None:
+        raise NotImplementedError
+
+    def forget_person(self, person_id: str) -> int:
+        """Erasure: every record of the person goes; returns how many."""
+        raise NotImplementedError
+
+    def purge_expired(self, now: int) -> int:
         raise NotImplementedError
 
 
 class InMemoryIdempotencyStore(IdempotencyStore):
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, str], Record] = {}
+        self._rows: dict[tuple[str, str], tuple[str, Record, int]] = {}  # → (person, record, expires)
         self._lock = threading.Lock()
 
-    def claim(self, actor: str, key: str, fingerprint: str) -> Record | None:
+    def claim(self, actor: str, person_id: str, key: str, fingerprint: str, now: int, expires_at: int) -> Record | None:
         with self._lock:
             existing = self._rows.get((actor, key))
-            if existing is None:
-                self._rows[(actor, key)] = Record(fingerprint, None, b"")
-            return existing
+            if existing is not None and existing[2] >= now:
+                return existing[1]
+            self._rows[(actor, key)] = (person_id, Record(fingerprint, None, b""), expires_at)
+            return None
 
     def complete(self, actor: str, key: str, status: int, body: bytes) -> None:
         with self._lock:
-            self._rows[(actor, key)] = Record(self._rows[(actor, key)].fingerprint, status, body)
+            person, record, expires = self._rows[(actor, key)]
+            self._rows[(actor, key)] = (person, Record(record.fingerprint, status, body), expires)
 
     def release(self, actor: str, key: str) -> None:
         with self._lock:
             self._rows.pop((actor, key), None)
+
+    def forget_person(self, person_id: str) -> int:
+        with self._lock:
+            gone = [k for k, (person, _, _) in self._rows.items() if person == person_id]
+            for k in gone:
+                del self._rows[k]
+            return len(gone)
+
+    def purge_expired(self, now: int) -> int:
+        with self._lock:
+            gone = [k for k, (_, _, expires) in self._rows.items() if expires < now]
+            for k in gone:
+                del self._rows[k]
+            return len(gone)
 
 
 class SqlIdempotencyStore(IdempotencyStore):
@@ -66,13 +92,14 @@ class SqlIdempotencyStore(IdempotencyStore):
         self.store = store
 
     def create_table(self) -> None:
-        self.store.create(RECORDS)
+        self.store.create(RECORDS, replace_if_reshaped=True)  # records live a day: an upgrade may drop them
 
-    def claim(self, actor: str, key: str, fingerprint: str) -> Record | None:
+    def claim(self, actor: str, person_id: str, key: str, fingerprint: str, now: int, expires_at: int) -> Record | None:
         with self.store.transaction() as cursor:
+            cursor.execute(f"DELETE FROM {RECORDS.name} WHERE actor = ? AND key = ? AND expires_at < ?", (actor, key, now))
             claimed = cursor.execute(
-                f"INSERT INTO {RECORDS.name} (actor, key, fingerprint) VALUES (?, ?, ?) "
-                "ON CONFLICT (actor, key) DO NOTHING RETURNING actor", (actor, key, fingerprint),
+                f"INSERT INTO {RECORDS.name} (actor, key, person_id, fingerprint, expires_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (actor, key) DO NOTHING RETURNING actor", (actor, key, person_id, fingerprint, expires_at),
             ).fetchone()
             if claimed is not None:
                 return None
@@ -80,7 +107,7 @@ class SqlIdempotencyStore(IdempotencyStore):
                 f"SELECT fingerprint, status, body FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key)
             ).fetchone()
         if row is None:  # released between the two statements: claim again
-            return self.claim(actor, key, fingerprint)
+            return self.claim(actor, person_id, key, fingerprint, now, expires_at)
         return Record(row["fingerprint"], row["status"], bytes(row["body"] or b""))
 
     def complete(self, actor: str, key: str, status: int, body: bytes) -> None:
@@ -90,6 +117,14 @@ class SqlIdempotencyStore(IdempotencyStore):
 
     def release(self, actor: str, key: str) -> None:
         self.store.execute(f"DELETE FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key))
+
+    def forget_person(self, person_id: str) -> int:
+        with self.store.transaction(secure_delete=True) as cursor:
+            return cursor.execute(f"DELETE FROM {RECORDS.name} WHERE person_id = ?", (person_id,)).rowcount
+
+    def purge_expired(self, now: int) -> int:
+        with self.store.transaction(secure_delete=True) as cursor:
+            return cursor.execute(f"DELETE FROM {RECORDS.name} WHERE expires_at < ?", (now,)).rowcount
 
 
 def idempotency_store_for(factory: Any) -> IdempotencyStore:

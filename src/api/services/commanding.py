@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -28,12 +29,10 @@ class Recorded:
 
 
 class Commands(EventStore):
-    def __init__(
-        self, env: dict[str, str] | None = None, *, master_key: bytes, key_cache_seconds: float = 60.0,
-        clock: Clock = utc_now,
-    ) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now, **storage: Any) -> None:
+        """`storage`: the event store's keys and key-cache settings (see `EventStore`)."""
         self.clock = clock
-        super().__init__(env, master_key=master_key, key_cache_seconds=key_cache_seconds)
+        super().__init__(env, **storage)
 
     @contextmanager
     def acting(self, actor: Actor) -> Iterator[Recording]:

@@ -28,7 +28,7 @@ class MatchingQueue(Commands):
     def read_models(self) -> ReadModels | None:
         """The read models beside the events (None in memory)."""
         store = Store.beside(self.recorder)
-        return None if store is None else ReadModels(store, clock=self.clock)
+        return None if store is None else ReadModels(store, clock=self.clock, opener=self.open_sealed)
 
     def cases_waiting(self, programme_id: UUID) -> int:
         if self.read_models is not None:

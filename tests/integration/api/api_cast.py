@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import Actor, PersonDetails, Role
-from lifecycle import ADMIN, TODAY, World, unique
+from lifecycle import ADMIN, TODAY, World, identity_of, unique
+from lifecycle import person as new_person
 
 CASE_STAGES = (
     "awaiting_line_manager", "approved", "requested", "proposed", "called", "matched", "active",
@@ -60,16 +61,16 @@ class Stager:
         if stage in MENTOR_STAGES:
             return self._mentor(stage)
         if stage == "newcomer":
-            return Scene(self.world, _people())
+            return Scene(self.world, _people(self.trellis))
         if stage == "programme":
-            return Scene(World.create(self.trellis), _people())
+            return Scene(World.create(self.trellis), _people(self.trellis))
         raise ValueError(f"no such stage {stage!r}")
 
     def _mentor(self, stage: str) -> Scene:
-        person = Actor(unique("mentor"), Role.MENTOR)
         t = self.trellis
+        person = new_person(t, Role.MENTOR)
         mentor_id = t.express_mentor_interest(
-            self.world.programme_id, person.id, PersonDetails("Mentor Name", f"{person.id}@example.org"), person,
+            self.world.programme_id, person.id, PersonDetails("Mentor Name", f"{identity_of(person)}@example.org"), person,
         ).id
         steps = MENTOR_STAGES.index(stage)
         if steps >= 1:
@@ -78,7 +79,7 @@ class Stager:
             t.join_pool(mentor_id, 3, {"headline": "Head of maths", "expertise": ["maths"]}, person)
         if steps >= 3:
             t.pause_mentor(mentor_id, person)
-        return Scene(self.world, _people(mentor=person), mentor_id=mentor_id)
+        return Scene(self.world, _people(self.trellis, mentor=person), mentor_id=mentor_id)
 
     def _case(self, stage: str) -> Scene:
         mentor_id, mentor = self.world.mentor(capacity=3)
@@ -92,20 +93,20 @@ class Stager:
             t.end_partnership(partnership_id, "completed", ADMIN)
         if stage == "feedback_requested":
             t.request_feedback(partnership_id, ADMIN)
-        people = _people(mentor=mentor, mentee=case["mentee"], line_manager=case["manager"])
+        people = _people(self.trellis, mentor=mentor, mentee=case["mentee"], line_manager=case["manager"])
         return Scene(self.world, people, mentor_id=mentor_id, case_id=case["case_id"], partnership_id=partnership_id)
 
 
 def _people(
-    mentor: Actor | None = None, mentee: Actor | None = None, line_manager: Actor | None = None,
+    trellis, mentor: Actor | None = None, mentee: Actor | None = None, line_manager: Actor | None = None,
 ) -> dict[Role, Actor]:
     return {
-        Role.ADMINISTRATOR: Actor(unique("admin"), Role.ADMINISTRATOR),
-        Role.LINE_MANAGER: line_manager or Actor(unique("manager"), Role.LINE_MANAGER),
-        Role.MENTOR: mentor or Actor(unique("mentor"), Role.MENTOR),
-        Role.MENTEE: mentee or Actor(unique("mentee"), Role.MENTEE),
-        Role.AUDITOR: Actor(unique("auditor"), Role.AUDITOR),
-        Role.DPO: Actor(unique("dpo"), Role.DPO),
+        Role.ADMINISTRATOR: new_person(trellis, Role.ADMINISTRATOR, "admin"),
+        Role.LINE_MANAGER: line_manager or new_person(trellis, Role.LINE_MANAGER, "manager"),
+        Role.MENTOR: mentor or new_person(trellis, Role.MENTOR),
+        Role.MENTEE: mentee or new_person(trellis, Role.MENTEE),
+        Role.AUDITOR: new_person(trellis, Role.AUDITOR),
+        Role.DPO: new_person(trellis, Role.DPO),
     }
 
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.http.auth import issue_token
 from domain import Actor, Role
-from lifecycle import World, unique
+from lifecycle import World, identity_of, person, unique
 
 ROLES = [Role.ADMINISTRATOR, Role.LINE_MANAGER, Role.MENTOR, Role.MENTEE, Role.AUDITOR, Role.DPO]
 
@@ -27,7 +27,7 @@ class Api:
     trellis: Any
 
     def token(self, actor: Actor) -> str:
-        return issue_token(self.settings, actor.id, [actor.role.value])
+        return issue_token(self.settings, identity_of(actor), [actor.role.value])
 
     def headers(self, actor: Actor | None, **extra: str) -> dict[str, str]:
         auth = {"Authorization": f"Bearer {self.token(actor)}"} if actor is not None else {}
@@ -66,9 +66,9 @@ def cast(trellis: Any, stage: str = "active") -> Cast:
     mentor_id, mentor = world.mentor(capacity=3)
     case = world.case(stage, mentor_id)
     people = {
-        Role.ADMINISTRATOR: Actor(unique("admin"), Role.ADMINISTRATOR),
-        Role.AUDITOR: Actor(unique("auditor"), Role.AUDITOR),
-        Role.DPO: Actor(unique("dpo"), Role.DPO),
+        Role.ADMINISTRATOR: person(trellis, Role.ADMINISTRATOR, "admin"),
+        Role.AUDITOR: person(trellis, Role.AUDITOR),
+        Role.DPO: person(trellis, Role.DPO),
         Role.LINE_MANAGER: case["manager"], Role.MENTEE: case["mentee"], Role.MENTOR: mentor,
     }
     return Cast(world, people, mentor_id, case["case_id"], case["partnership_id"])

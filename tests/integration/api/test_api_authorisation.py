@@ -22,7 +22,7 @@ from api_cast import STAGE_FOR, Scene, Stager, body_for
 from api_expectations import expectation_table
 from api_support import ROLES
 from domain import Role
-from lifecycle import TODAY, unique
+from lifecycle import TODAY, identity_of, unique
 
 EXPECTED = expectation_table()
 ME = "own"
@@ -197,7 +197,8 @@ def success_status(key: str) -> int:
 
 def call(api, key: str, s: Scene, actor, body: dict[str, Any] | None = None):
     method, path = key.split(" ", 1)
-    params = {"programme_id": str(s.programme_id), "on": TODAY.isoformat()}
+    quarter = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
+    params = {"programme_id": str(s.programme_id), "on": TODAY.isoformat(), "period": quarter}
     if method == "GET":
         return api.client.get(fill(path, s), params=params, headers=api.headers(actor), follow_redirects=False)
     return api.client.post(fill(path, s), params=params, json=body, headers=api.headers(actor))
@@ -235,7 +236,7 @@ class TestTheMatrix:
                 allowed = expected_allowed(key, role, whose)
                 scene = stager.scene(stage) if allowed else refused
                 actor = scene.people[role] if whose == ME else stranger.people[role]
-                subject = actor.id if whose == ME else unique(role.value)
+                subject = identity_of(actor) if whose == ME else unique(role.value)
                 response = call(api, key, scene, actor, body_for(key, scene, role, subject))
                 check(response, success_status(key) if allowed else 403, key, role, whose)
 
@@ -243,7 +244,7 @@ class TestTheMatrix:
         s = Stager(api.trellis).scene("active")
         api.settle()
         for key in GETS + POSTS:
-            response = call(api, key, s, None, body_for(key, s, Role.MENTEE, s.people[Role.MENTEE].id))
+            response = call(api, key, s, None, body_for(key, s, Role.MENTEE, identity_of(s.people[Role.MENTEE])))
             if "public" in EXPECTED[key].values():
                 assert response.status_code == success_status(key), key
             else:

@@ -19,8 +19,8 @@ class TestTokens:
         monkeypatch.setenv("TRELLIS_DATA_DIR", str(sqlite_settings.data_dir))
         assert main(["token", "--sub", "mentor-9", "--role", "mentor", "--role", "auditor"]) == 0
         token = capsys.readouterr().out.strip()
-        actor = Authenticator.from_settings(Settings()).actor(f"Bearer {token}", "auditor")
-        assert (actor.id, actor.role.value) == ("mentor-9", "auditor")
+        identity = Authenticator.from_settings(Settings()).identity(f"Bearer {token}", "auditor")
+        assert (identity.subject, identity.role.value) == ("mentor-9", "auditor")
 
     def test_an_unknown_role_is_refused(self, capsys):
         assert main(["token", "--sub", "x", "--role", "superuser"]) == 2

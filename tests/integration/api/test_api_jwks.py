@@ -72,7 +72,11 @@ class TestIdentityProviderTokens:
     def test_a_token_signed_by_the_issuer_names_the_person_and_roles(self, client, signing_key):
         response = me(client, token(signing_key))
         assert response.status_code == 200
-        assert response.json() == {"id": "person-7", "role": "auditor", "roles": ["auditor", "mentor"]}
+        answer = response.json()
+        assert {k: answer[k] for k in ("identity", "role", "roles")} == {
+            "identity": "person-7", "role": "auditor", "roles": ["auditor", "mentor"]}
+        assert answer["id"].startswith("p-") and "person-7" not in answer["id"]  # the opaque id Trellis keeps
+        assert me(client, token(signing_key)).json()["id"] == answer["id"]
 
     def test_a_person_with_several_roles_chooses_one(self, client, signing_key):
         assert me(client, token(signing_key), **{"X-Trellis-Role": "mentor"}).json()["role"] == "mentor"
@@ -97,6 +101,7 @@ class TestIdentityProviderTokens:
 
 class TestTheSharedSecret:
     PRODUCTION_KEY = "cHJvZHVjdGlvbi1tYXN0ZXIta2V5LTMyLWJ5dGVzISE="  # 32 bytes, not the development key
+    SERVER_KEY = "cHJvZHVjdGlvbi1zZXJ2ZXIta2V5LTMyLWJ5dGVzISE="  # 32 bytes, not the development key
 
     def test_production_refuses_the_development_secret(self):
         from pydantic import ValidationError
@@ -104,10 +109,19 @@ class TestTheSharedSecret:
         from api.settings import Settings
 
         with pytest.raises(ValidationError, match="TRELLIS_JWT_SECRET"):
-            Settings(environment="production", master_key=self.PRODUCTION_KEY)
+            Settings(environment="production", master_key=self.PRODUCTION_KEY, server_key=self.SERVER_KEY)
 
     def test_production_accepts_its_own_secret_or_an_issuer(self, jwks_url):
         from api.settings import Settings
 
-        Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="s" * 40)
-        Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="", jwt_jwks_url=jwks_url)
+        production = {"environment": "production", "master_key": self.PRODUCTION_KEY, "server_key": self.SERVER_KEY}
+        Settings(**production, jwt_secret="s" * 40)
+        Settings(**production, jwt_secret="", jwt_jwks_url=jwks_url)
+
+    def test_production_refuses_the_development_server_key(self):
+        from pydantic import ValidationError
+
+        from api.settings import Settings
+
+        with pytest.raises(ValidationError, match="development server key"):
+            Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="s" * 40)

@@ -16,5 +16,6 @@ def runner(app):
 
 
 @pytest.fixture
-def read_models(runner) -> ReadModels:
-    return ReadModels(runner.store)
+def read_models(runner, app) -> ReadModels:
+    """The queries, opening sealed names with the application's keys (as the API does)."""
+    return ReadModels(runner.store, opener=app.open_sealed)

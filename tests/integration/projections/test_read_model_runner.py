@@ -57,7 +57,7 @@ class TestFollowing:
             listening.wait(timeout=30)  # the first step, before any wait for a poll
             case = World.create(app).case("eoi")
             listening.wait(app.recorder.max_notification_id(), timeout=30)  # an hour's poll away
-            assert ReadModels(listening.store).case_summary(case["case_id"]).stage == "awaiting_line_manager"
+            assert ReadModels(listening.store, opener=app.open_sealed).case_summary(case["case_id"]).stage == "awaiting_line_manager"
         finally:
             listening.stop()
 
@@ -67,7 +67,7 @@ class TestFollowing:
             polling.wait(timeout=30)
             case = World.create(app).case("approved")
             polling.wait(app.recorder.max_notification_id(), timeout=30)
-            assert ReadModels(polling.store).case_summary(case["case_id"]).stage == "awaiting_matching_request"
+            assert ReadModels(polling.store, opener=app.open_sealed).case_summary(case["case_id"]).stage == "awaiting_matching_request"
         finally:
             polling.stop()
 
@@ -210,7 +210,7 @@ class TestRebuild:
         mentor, _ = world.mentor()
         case = world.case("matched", mentor_id=mentor)
         runner.catch_up()
-        read_models = ReadModels(runner.store)
+        read_models = ReadModels(runner.store, opener=app.open_sealed)
         capacity_before = read_models.mentor_capacity(world.programme_id)
         progress = []
 

@@ -12,7 +12,6 @@ from lifecycle import ADMIN, NOW, TODAY, World
 from api.cli.demo_data import load_demo
 from domain import Actor, Case, PersonDetails, Role, Stage
 from projections.dashboard import Dashboard
-from projections.erasure import purge_subject
 from projections.queries import ReadModels
 from projections.rebuild import rebuild
 
@@ -54,7 +53,7 @@ class TestAdminDashboard:
         active = world.case("active", mentor_id=mentor)
         app.request_extension(active["partnership_id"], 2, active["mentee"])
         runner.catch_up()
-        later = ReadModels(runner.store, clock=lambda: NOW + timedelta(days=40))
+        later = ReadModels(runner.store, clock=lambda: NOW + timedelta(days=40), opener=app.open_sealed)
         queues = later.action_queues(world.programme_id, stale_after_days=30)
         assert [i.case_id for i in queues.eois_awaiting_line_manager] == [str(eoi["case_id"])]
         assert [i.case_id for i in queues.proposals_awaiting_outcome] == [str(proposed["case_id"])]
@@ -62,7 +61,8 @@ class TestAdminDashboard:
         assert [i.partnership_id for i in queues.extensions_pending] == [str(active["partnership_id"])]
         assert [i.partnership_id for i in queues.stale_partnerships] == [str(active["partnership_id"])]
         assert all(i.age_days == 40 for i in queues.eois_awaiting_line_manager + queues.extensions_pending)
-        assert ReadModels(runner.store, clock=lambda: NOW).action_queues(world.programme_id).stale_partnerships == ()
+        now = ReadModels(runner.store, clock=lambda: NOW, opener=app.open_sealed)
+        assert now.action_queues(world.programme_id).stale_partnerships == ()
 
     def test_ended_partnerships_wait_for_feedback_until_both_have_answered(self, app, runner, read_models):
         world = World.create(app)
@@ -127,23 +127,28 @@ class TestAuditTimeline:
 
 
 class TestErasure:
-    def test_a_name_whose_key_was_destroyed_is_gone_after_a_rebuild(self, app, runner, read_models):
+    """Names and profiles are kept sealed under their subject's key: destroying it erases the
+    read models' copies at once, with no purge and no rebuild."""
+
+    def test_a_mentees_name_is_gone_the_moment_their_key_is_destroyed(self, app, runner, read_models):
         world = World.create(app)
         case = world.case("eoi", name="Erasable Person")
         runner.catch_up()
         assert read_models.case_summary(case["case_id"]).mentee_name == "Erasable Person"
         app.keys.destroy(f"subject:{case['mentee'].id}")
-        rebuild(app.recorder, app.mapper, Dashboard())
         summary = read_models.case_summary(case["case_id"])
         assert summary.mentee_name is None and summary.stage == "awaiting_line_manager"
+        rebuild(app.recorder, app.mapper, Dashboard())
+        assert read_models.case_summary(case["case_id"]).mentee_name is None
 
-    def test_purging_a_mentor_clears_their_name_and_profile_everywhere_at_once(self, app, runner, read_models):
+    def test_a_mentors_name_and_profile_are_gone_everywhere_at_once(self, app, runner, read_models):
         world = World.create(app)
         mentor, actor = world.mentor(name="Erasable Mentor")
         case = world.case("matched", mentor_id=mentor)
         runner.catch_up()
-        app.keys.destroy(f"subject:{actor.id}")  # erasure destroys the key, then purges
-        purge_subject(runner.store, actor.id)
+        [before] = read_models.directory(world.programme_id, expertise="maths")
+        assert (before.name, before.headline) == ("Erasable Mentor", "Head of maths")
+        app.keys.destroy(f"subject:{actor.id}")
         [entry] = read_models.directory(world.programme_id)
         assert (entry.name, entry.headline, entry.expertise) == (None, None, ())
         assert read_models.case_summary(case["case_id"]).mentor_name is None

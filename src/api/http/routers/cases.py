@@ -49,8 +49,9 @@ def case_timeline(
 @router.post("", status_code=201, **command("Submit an expression of interest",
              "By the mentee for themselves, or by an administrator on their behalf."))
 def submit_eoi(body: CaseCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
-    return created(trellis.submit_eoi(body.programme_id, body.mentee_id, body.details.details(), body.statement,
-                                 actor, line_manager_id=body.line_manager_id))
+    mentee, line_manager = views.people(trellis, body.mentee_id, body.line_manager_id)
+    return created(trellis.submit_eoi(body.programme_id, mentee, body.details.details(), body.statement, actor,
+                                      line_manager_id=line_manager))
 
 
 @router.post("/{case_id}/approve", **command("Approve the expression of interest", "By the mentee's line manager."))
@@ -103,3 +104,10 @@ def request_rematch(case_id: UUID, body: RematchRequest, trellis: TrellisDep, ac
 @router.post("/{case_id}/withdraw", **command("Withdraw the case", "Ends the case at any stage."))
 def withdraw_case(case_id: UUID, body: Withdrawal, trellis: TrellisDep, actor: CurrentActor) -> Done:
     return done(trellis.withdraw_case(case_id, actor, reason=body.reason))
+
+
+@router.post("/{case_id}/special-category-consent/withdraw", **command(
+    "Withdraw consent to special-category answers",
+    "By the mentee alone: the answers leave matching and are erased everywhere they were kept."))
+def withdraw_case_consent(case_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    return done(trellis.withdraw_case_consent(case_id, actor))

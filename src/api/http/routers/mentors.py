@@ -43,7 +43,8 @@ def read_mentor(mentor_id: UUID, read_models: ReadModelsDep) -> MentorCapacityPu
 @router.post("", status_code=201, **command("Express interest in mentoring",
              "By the person themselves or by an administrator. One mentor record per person per programme."))
 def express_interest(body: MentorCreate, trellis: TrellisDep, actor: CurrentActor) -> Created:
-    return created(trellis.express_mentor_interest(body.programme_id, body.person_id, body.details.details(), actor))
+    (person,) = views.people(trellis, body.person_id)
+    return created(trellis.express_mentor_interest(body.programme_id, person, body.details.details(), actor))
 
 
 @router.post("/{mentor_id}/training", **command("Record completed training"))
@@ -77,3 +78,10 @@ def resume(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
 @router.post("/{mentor_id}/leave", **command("Leave the pool", "Only with no open proposals or partnerships."))
 def leave_pool(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
     return done(trellis.leave_pool(mentor_id, actor))
+
+
+@router.post("/{mentor_id}/special-category-consent/withdraw", **command(
+    "Withdraw consent to special-category answers",
+    "By the mentor alone: the answers leave matching and are erased everywhere they were kept."))
+def withdraw_mentor_consent(mentor_id: UUID, trellis: TrellisDep, actor: CurrentActor) -> Done:
+    return done(trellis.withdraw_mentor_consent(mentor_id, actor))

@@ -20,11 +20,14 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/me", summary="Who am I?", description="The caller's id, the role acted in and every role granted.")
+@router.get("/me", summary="Who am I?", description=(
+    "The opaque id Trellis knows the caller by, the identity their token names, the role acted in and every "
+    "role granted."))
 def me(actor: CurrentActor, credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)],
        authenticator: Annotated[Authenticator, Depends(get_authenticator)]) -> Me:
-    roles = authenticator.claims(credentials.credentials).get("roles", [])
-    return Me(id=actor.id, role=actor.role.value, roles=[str(r) for r in roles])
+    claims = authenticator.claims(credentials.credentials)
+    return Me(id=actor.id, identity=str(claims["sub"]).strip(), role=actor.role.value,
+              roles=[str(r) for r in claims.get("roles", [])])
 
 
 @router.get("/dev/demo-sign-in", summary="The demo's sign-in tokens (development only)",

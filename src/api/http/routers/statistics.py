@@ -1,4 +1,4 @@
-"""QA statistics: anonymous aggregates with small groups suppressed."""
+"""QA statistics: anonymous aggregates per calendar quarter, with small groups suppressed."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from api.http.problems import COMMON
 from api.http.schemas.oversight import QAStatisticsPublic
 
 router = APIRouter(prefix="/statistics", tags=["statistics"], responses=COMMON)
-Period = Annotated[str | None, Query(
-    max_length=7, pattern=r"^\d{4}(-(Q[1-4]|\d{2}))?$", examples=["2026-Q3"],
-    description="A year (2026), a quarter (2026-Q3) or a month (2026-07); all time if absent.",
+Quarter = Annotated[str, Query(
+    min_length=7, max_length=7, pattern=r"^\d{4}-Q[1-4]$", examples=["2026-Q3"],
+    description="A calendar quarter (2026-Q3). Statistics are published per quarter only: a year, a "
+                "month or all time would overlap the quarters and let suppressed figures be worked out.",
 )]
 
 
-@router.get("", summary="QA statistics", description=(
-    "Counts, rates and averages for the cases whose EOI fell in the period. No identifiers or "
-    "free text; any group smaller than the programme's threshold is suppressed (null)."))
-def qa_statistics(programme_id: UUID, read_models: ReadModelsDep, period: Period = None) -> QAStatisticsPublic:
+@router.get("", summary="QA statistics for one quarter", description=(
+    "Counts, rates and averages for the cases whose EOI fell in the quarter. No identifiers or "
+    "free text; any group smaller than the threshold (the programme's, never below the DPO's "
+    "floor) is suppressed (null), with the figures that would reveal it."))
+def qa_statistics(programme_id: UUID, period: Quarter, read_models: ReadModelsDep) -> QAStatisticsPublic:
     return views.statistics(read_models, programme_id, period)

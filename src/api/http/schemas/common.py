@@ -23,7 +23,8 @@ Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]{1,64}
 
 
 PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,199}$"), Field(
-    description="A person's id, as in the `sub` of their token.", examples=["mentee-42"],
+    description="A person's identity, as in the `sub` of their token (or their e-mail address); "
+                "Trellis keeps only the opaque id it links it to.", examples=["mentee-42"],
 )]
 
 

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from api.http.schemas.cases import LineManagerReport
 
-__all__ = ["CaseAsOf", "DemoSignIn", "Health", "LineManagerReport", "Me", "QAStatisticsPublic", "RetentionQueue"]
+__all__ = ["CaseAsOf", "DemoSignIn", "Health", "LineManagerReport", "Me", "QAStatisticsPublic"]
 
 
 class StatisticCell(BaseModel):
@@ -38,17 +38,12 @@ class CaseAsOf(BaseModel):
     closed_reason: str | None
 
 
-class RetentionQueue(BaseModel):
-    """A data-protection queue (empty until retention jobs are built)."""
-
-    items: list[dict[str, str]]
-    note: str
-
 
 class Me(BaseModel):
     """Who the token says the caller is."""
 
-    id: str
+    id: str = Field(description="The opaque id Trellis knows the caller by.")
+    identity: str = Field(description="The identity the token names (its `sub`).")
     role: str
     roles: list[str]
 

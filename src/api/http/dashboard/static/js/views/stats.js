@@ -8,7 +8,8 @@ import { words } from "../format.js";
 import { currentProgramme, picker } from "../programme.js";
 import { refresh } from "../ui.js";
 
-const PERIOD_KEY = "trellis.period";
+const PERIOD_KEY = "trellis.quarter";
+const QUARTER = /^\d{4}-Q[1-4]$/;
 const TOTALS = ["eois", "eois_needing_approval", "cases_proposed", "discovery_calls", "matches_confirmed", "partnerships_started", "partnerships_ended", "feedback_responses"];
 const RATES = ["approval_rate", "withdrawal_rate", "discovery_call_to_agreement_rate", "rematch_rate", "extension_rate", "completion_rate"];
 const ENDINGS = ["ended_completed", "ended_withdrawn", "ended_rematched", "ended_not_extended", "ended_other"];
@@ -35,8 +36,28 @@ function chartOrNote(title, data, options) {
     hidden && visible.length ? h("p", { class: "muted" }, `${hidden} figure(s) suppressed because the group is smaller than the threshold.`) : null);
 }
 
-function periodForm(period) {
-  const input = h("input", { type: "text", name: "period", value: period, pattern: "\\d{4}(-(Q[1-4]|\\d{2}))?", size: 10 });
+// Statistics are published per calendar quarter only: quarters never overlap, so no figure
+// can be worked out by subtracting one period from another.
+function quarterOf(day) {
+  return `${day.getUTCFullYear()}-Q${Math.floor(day.getUTCMonth() / 3) + 1}`;
+}
+
+function recentQuarters(count) {
+  const now = new Date();
+  return Array.from({ length: count }, (_, n) => quarterOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3 * n, 1))));
+}
+
+function chosenQuarter() {
+  const stored = sessionStorage.getItem(PERIOD_KEY);
+  return stored && QUARTER.test(stored) ? stored : quarterOf(new Date());
+}
+
+function quarterForm(quarter) {
+  const list = h("datalist", { id: "recent-quarters" }, recentQuarters(12).map((q) => h("option", { value: q })));
+  const input = h("input", {
+    type: "text", name: "quarter", value: quarter, pattern: "\\d{4}-Q[1-4]", required: true, size: 9,
+    list: "recent-quarters", placeholder: "2026-Q3",
+  });
   return h("form", {
     class: "row",
     onsubmit: (event) => {
@@ -44,28 +65,29 @@ function periodForm(period) {
       sessionStorage.setItem(PERIOD_KEY, input.value.trim());
       refresh();
     },
-  }, field("Period", input, "A year (2026), a quarter (2026-Q3) or a month (2026-07); empty for all time."),
-  h("button", { type: "submit" }, "Show"));
+  }, field("Quarter", input, "A calendar quarter, such as 2026-Q3. Statistics are published per quarter only."),
+  list, h("button", { type: "submit" }, "Show"));
 }
 
 export async function render() {
   const programme = await currentProgramme();
-  const period = sessionStorage.getItem(PERIOD_KEY) || "";
+  const quarter = chosenQuarter();
   if (!programme.id) return h("div", {}, h("h1", {}, "QA statistics"), h("p", {}, "There is no programme yet."));
-  const stats = await api.statistics(programme.id, period || undefined);
+  const stats = await api.statistics(programme.id, quarter);
   const cells = new Map(stats.cells.map((c) => [c.name, c]));
   const exportButton = h("button", {
     type: "button",
-    onclick: () => download(`trellis-statistics-${period || "all-time"}.csv`, toCsv(
+    onclick: () => download(`trellis-statistics-${quarter}.csv`, toCsv(
       ["statistic", "value", "suppressed"],
       stats.cells.map((c) => [c.name, c.suppressed ? "" : c.value ?? "", c.suppressed ? "yes" : "no"]))),
   }, "Export as CSV");
   return h("div", {},
     h("h1", {}, "QA statistics"),
     picker(programme, refresh),
-    periodForm(period),
-    h("p", {}, `Anonymous aggregates for ${period ? `cases whose expression of interest fell in ${period}` : "all cases"}. `,
-      `Any group smaller than ${stats.threshold} is suppressed, with the cells that would reveal it.`),
+    quarterForm(quarter),
+    h("p", {}, `Anonymous aggregates for the cases whose expression of interest fell in ${quarter}. `,
+      "Statistics are published per calendar quarter only, so that no figure can be worked out by subtracting one period from another. ",
+      `Any group smaller than ${stats.threshold} is suppressed, with the figures that would reveal it.`),
     h("p", {}, exportButton),
     h("h2", {}, "Charts"),
     chartOrNote("The pipeline: how many cases reached each step", bars(cells, TOTALS)),
