@@ -108,7 +108,8 @@ def _plain(value: Protected) -> Any:
 
 
 def _who(event: Any, person_id: str, kind: str, aggregate_id: str) -> dict[str, Any]:
-    actor = "you" if event.actor_id == person_id else f"a {event.actor_role.replace('_', ' ')}"
+    role = event.actor_role.replace("_", " ")
+    actor = "you" if event.actor_id == person_id else f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
     recorded_for = "you" if event.on_behalf_of == person_id else None
     return {"at": event.timestamp.isoformat(), "who": actor, "what": type(event).__name__, "record": kind,
             "record_id": aggregate_id, "for": recorded_for}
