@@ -216,10 +216,10 @@ class ReadModels(DataProtectionQueries):
         ]
 
     # -- QA statistics -------------------------------------------------------------------------
-    def statistics(self, programme_id: UUID | str, period: str | None = None) -> QAStatistics:
-        """Anonymised, suppressed aggregates for the cases whose EOI fell in `period`
-        ("2026", "2026-Q3", "2026-07"; None for all time)."""
-        return statistics_for(self.store, str(programme_id), period)
+    def statistics(self, programme_id: UUID | str, period: str) -> QAStatistics:
+        """Anonymised, suppressed aggregates for the cases whose EOI fell in `period`, a calendar
+        quarter ("2026-Q3"), under the programme's threshold or the DPO's floor, whichever is higher."""
+        return statistics_for(self.store, str(programme_id), period, floor=self.statistics_floor())
 
     # -- audit ---------------------------------------------------------------------------------
     def audit_timeline(

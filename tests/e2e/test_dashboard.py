@@ -22,11 +22,11 @@ except ImportError:
 
 @pytest.fixture
 def programme(live_server) -> Programme:
-    """A programme with two mentors and two partnerships already active (so that the QA
-    statistics, suppressed below the threshold of 2, have something to show)."""
+    """A programme with two mentors and five partnerships already active (so that the QA
+    statistics, where no group smaller than 5 is shown, have something to show)."""
     world = Programme(live_server.url, live_server.settings).register()
-    world.mentor_ids += [world.mentor("Avery Okafor", 3), world.mentor("Bea Lindqvist", 1)]
-    for n in (1, 2):
+    world.mentor_ids += [world.mentor("Avery Okafor", 6), world.mentor("Bea Lindqvist", 1)]
+    for n in range(1, 6):
         world.active_partnership(f"Earlier Mentee {n}", world.mentor_ids[0])
     return world
 
@@ -71,7 +71,7 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
         queue = page.locator("section[data-queue^='Expressions of interest awaiting']")
         expect(queue.get_by_role("row", name=re.compile("Casey Newcomer today"))).to_be_visible()
         page.goto(f"{live_server.url}/dashboard/#/stats")
-        expect(statistic(page, "Partnerships started")).to_have_text("2")
+        expect(statistic(page, "Partnerships started")).to_have_text("5")
         snap("01-statistics-before")
 
         # the line manager approves through the API: administrators approve nothing
@@ -125,13 +125,13 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
 
         # the board and the statistics follow
         nav(page, "Pipeline board").click()
-        expect(stage_count(page, "Matched")).to_have_text("3")
+        expect(stage_count(page, "Matched")).to_have_text("6")
         expect(page.get_by_role("row", name=re.compile("^Casey Newcomer Active partnership Avery Okafor"))).to_be_visible()
         snap("05-board-after")
         nav(page, "Mentor capacity").click()
-        expect(page.get_by_role("row", name=re.compile("^Avery Okafor"))).to_have_text(re.compile("In the pool\\s*3\\s*3\\s*0"))
+        expect(page.get_by_role("row", name=re.compile("^Avery Okafor"))).to_have_text(re.compile("In the pool\\s*6\\s*6\\s*0"))
         nav(page, "QA statistics").click()
-        expect(statistic(page, "Partnerships started")).to_have_text("3")
+        expect(statistic(page, "Partnerships started")).to_have_text("6")
         expect(page.get_by_role("img", name=re.compile("^The pipeline"))).to_be_visible()
         snap("06-statistics-after")
 
@@ -139,7 +139,7 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
             page.get_by_role("button", name="Export as CSV").click()
         rows = list(csv.reader(io.StringIO(download.value.path().read_text())))
         assert rows[0] == ["statistic", "value", "suppressed"]
-        assert ["partnerships_started", "3", "no"] in rows
+        assert ["partnerships_started", "6", "no"] in rows
         assert page.console_errors == []
 
 

@@ -94,7 +94,7 @@ def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int) -> Pip
                           queues=shape(ActionQueuesPublic, queues))
 
 
-def statistics(read_models: Any, programme_id: UUID, period: str | None) -> QAStatisticsPublic:
+def statistics(read_models: Any, programme_id: UUID, period: str) -> QAStatisticsPublic:
     stats = read_models.statistics(programme_id, period)
     return QAStatisticsPublic(
         programme_id=stats.programme_id, period=stats.period, threshold=stats.threshold,

@@ -19,8 +19,8 @@ class QAStatisticsPublic(BaseModel):
     """Anonymous aggregates; any group smaller than `threshold` is suppressed."""
 
     programme_id: str
-    period: str | None
-    threshold: int
+    period: str = Field(examples=["2026-Q3"])
+    threshold: int = Field(description="The threshold applied: the programme's, or the DPO's floor if higher.")
     cells: list[StatisticCell]
 
 

@@ -44,7 +44,8 @@ function quarterOf(day) {
 
 function recentQuarters(count) {
   const now = new Date();
-  return Array.from({ length: count }, (_, n) => quarterOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3 * n, 1))));
+  const back = (n) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3 * n, 1));
+  return Array.from({ length: count }, (_, n) => quarterOf(back(n)));
 }
 
 function chosenQuarter() {
@@ -86,7 +87,8 @@ export async function render() {
     picker(programme, refresh),
     quarterForm(quarter),
     h("p", {}, `Anonymous aggregates for the cases whose expression of interest fell in ${quarter}. `,
-      "Statistics are published per calendar quarter only, so that no figure can be worked out by subtracting one period from another. ",
+      "Statistics are published per calendar quarter only, so that no figure can be worked out ",
+      "by subtracting one period from another. ",
       `Any group smaller than ${stats.threshold} is suppressed, with the figures that would reveal it.`),
     h("p", {}, exportButton),
     h("h2", {}, "Charts"),
