@@ -163,6 +163,7 @@ class Model:
             "only the mentor or an administrator": not self.self_or_admin(who, mentor.actor.id),
             f"the mentor is {mentor.status}": mentor.status != "trained",
             "capacity out of range": not 1 <= capacity <= LARGEST_CAPACITY,
+            "special-category answers from anyone but the mentor": special and who != mentor.actor,
             "special-category answers without consent": special and not consent,
         }, then)
 
@@ -219,6 +220,7 @@ class Model:
             f"the case is {case.stage}": case.stage not in WAITING,
             "mentors are allocated in this programme": case.matching == "allocated",
             "1 to 5 different preferences": not 1 <= len(set(preferences)) == len(preferences) <= 5,
+            "special-category answers from anyone but the mentee": special and who != case.mentee,
             "special-category answers without consent": special and not consent,
         }, lambda _: setattr(case, "stage", "awaiting_match"))
 

@@ -20,7 +20,7 @@ class TestMatchingRequest:
         (event,) = triggered(s.case)
         assert type(event).__name__ == "MatchingRequestSubmitted"
         assert (event.preferences.value, event.preferences.owner) == ([str(second), str(first)], s.mentee.id)
-        assert (event.goals.value, event.special) == ("Lead a department", None)
+        assert event.goals.value == "Lead a department"
         assert s.case.stage == "awaiting_match"
 
     def test_special_category_answers_are_kept_only_with_consent(self):

@@ -84,7 +84,7 @@ class TestJoiningThePool:
             "headline": "Deputy head", "bio": "Twenty years in primary", "expertise": ["SEND", "curriculum"],
             "sector": "", "region": "",
         }
-        assert (m.profile.owner, m.special) == (m.person_id, None)
+        assert m.profile.owner == m.person_id
 
     def test_special_category_answers_are_kept_with_consent(self):
         m = mentor("trained")

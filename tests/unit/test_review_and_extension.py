@@ -24,8 +24,11 @@ class TestProgressReview:
         with recording(actor, AT):
             s.partnership.review_progress("extend", "Going well")
         (event,) = triggered(s.partnership)
-        assert (type(event).__name__, event.outcome, event.notes.value, event.notes.owner) == (
-            "ProgressReviewed", "extend", "Going well", str(s.partnership.id),
+        assert (type(event).__name__, event.notes.value, event.notes.owner) == (
+            "ProgressReviewed", "Going well", str(s.partnership.id),
+        )
+        assert (type(event.outcome).__name__, event.outcome.value, event.outcome.owner) == (
+            "Confidential", "extend", str(s.partnership.id),
         )
 
     def test_outsiders_may_not(self):

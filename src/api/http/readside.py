@@ -41,6 +41,7 @@ class ReadSide:
     def open(cls, settings: Settings, *, trellis: Trellis | None = None, read_models: Any = None) -> Iterator[ReadSide]:
         owned = trellis is None
         trellis = trellis if trellis is not None else build_app(settings)
+        trellis.follow_erasures()
         runner = tracker = None
         try:
             if read_models is None:

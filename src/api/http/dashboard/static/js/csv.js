@@ -1,4 +1,4 @@
-// CSV export of what the page shows, built from the JSON the API returned.
+// CSV export of what the page shows, built from the JSON the API returned; files saved from a page.
 
 function cell(value) {
   const text = value === null || value === undefined ? "" : String(value);
@@ -10,8 +10,8 @@ export function toCsv(header, rows) {
   return [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }
 
-export function download(filename, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+export function download(filename, text, type = "text/csv;charset=utf-8") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement("a");
   link.href = url;
   link.download = filename;

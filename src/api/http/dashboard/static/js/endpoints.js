@@ -1,6 +1,6 @@
 // Every JSON API path the dashboard uses, in one place.
 
-import { get, post } from "./http.js";
+import { get, post, request } from "./http.js";
 
 const q = (params) => {
   const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""));
@@ -32,4 +32,23 @@ export const api = {
   declineExtension: (partnershipId) => post(`/partnerships/${partnershipId}/extension-decline`),
   end: (partnershipId, reason) => post(`/partnerships/${partnershipId}/end`, { reason }),
   requestFeedback: (partnershipId) => post(`/partnerships/${partnershipId}/feedback-request`),
+
+  // the data-protection officer's
+  erasureRequests: () => get("/retention/erasure-requests"),
+  recordErasureRequest: (subject, receivedOn) => post("/retention/erasure-requests", { ...subject, received_on: receivedOn }),
+  erasurePreview: (requestId) => get(`/retention/erasure-requests/${requestId}/preview`),
+  erase: (requestId) => post(`/retention/erasure-requests/${requestId}/execute`),
+  refuseErasure: (requestId, lawfulBasis) => post(`/retention/erasure-requests/${requestId}/refuse`, { lawful_basis: lawfulBasis }),
+  accessRequests: () => get("/retention/subject-access-requests"),
+  recordAccessRequest: (subject, receivedOn) => post("/retention/subject-access-requests", { ...subject, received_on: receivedOn }),
+  accessExport: (requestId) => get(`/retention/subject-access-requests/${requestId}/export`),
+  accessExportPage: (requestId) => request("GET", `/retention/subject-access-requests/${requestId}/export.html`, undefined, { accept: "text/html" }),
+  completeAccessRequest: (requestId) => post(`/retention/subject-access-requests/${requestId}/complete`),
+  legalHolds: () => get("/retention/legal-holds"),
+  placeHold: (target, targetId, reason) => post("/retention/legal-holds", { target, target_id: targetId, reason }),
+  liftHold: (holdId) => post(`/retention/legal-holds/${holdId}/lift`),
+  retentionPreview: () => get("/retention/schedule"),
+  runRetention: () => post("/retention/schedule/run"),
+  consents: (personId) => get(`/retention/consents${q({ person_id: personId })}`),
+  setStatisticsFloor: (floor) => post("/retention/statistics-floor", { floor }),
 };

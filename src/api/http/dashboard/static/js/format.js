@@ -23,6 +23,7 @@ const WORDS = {
   trained: "Trained",
   paused: "Paused",
   left: "Left the pool",
+  dpo: "Data-protection officer",
 };
 
 export function words(value) {
@@ -52,4 +53,13 @@ export function today() {
 
 export function shortId(id) {
   return String(id || "").slice(0, 8);
+}
+
+// Whole days from one ISO date (YYYY-MM-DD) to another.
+export function daysBetween(from, to) {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }

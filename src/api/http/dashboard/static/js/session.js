@@ -32,3 +32,12 @@ export function actingRole() {
   const roles = claims()?.roles || [];
   return roles.includes("administrator") ? "administrator" : roles[0] || null;
 }
+
+// Where each role's pages are: the data-protection officer's apart from the programme's.
+export function area() {
+  return actingRole() === "dpo" ? "data-protection" : "programme";
+}
+
+export function home() {
+  return area() === "data-protection" ? "#/requests" : "#/board";
+}

@@ -41,13 +41,20 @@ export function announce(message) {
 }
 
 // Runs an action from a button or form: disables the control, shows a problem or a confirmation.
+// `label` is the words announced, or a function making them from what the work returned.
 export async function act(control, label, work) {
+  const done = await actInPlace(control, label, work);
+  if (done) await rerender({ focus: true }); // keyboard users land on the page's heading, the news announced
+  return done;
+}
+
+// The same, for an action that changes nothing on the page (a download, a window opened).
+export async function actInPlace(control, label, work) {
   clearMessages();
   control.disabled = true;
   try {
-    await work();
-    announce(label);
-    await rerender({ focus: true }); // keyboard users land on the page's heading, the news announced
+    const result = await work();
+    announce(typeof label === "function" ? label(result) : label);
     return true;
   } catch (error) {
     showProblem(error);
