@@ -177,8 +177,10 @@ class ErasureCommands(MatchingQueue):
         return left
 
     # -- what it touches ------------------------------------------------------------------------
-    def _plan(self, request_id: str, subject_id: str) -> ErasurePlan:
-        read_models = self.current_read_models()
+    def _plan(self, request_id: str, subject_id: str, read_models: object = None) -> ErasurePlan:
+        """`read_models`: current ones already in hand (a retention run plans from the read models
+        as they stood when it began: its own writes touch only the people it erases)."""
+        read_models = read_models or self.current_read_models()
         records = read_models.records_of(subject_id)
         keys = (f"subject:{subject_id}", f"special:{subject_id}", *(f"partnership:{p}" for p in records.partnerships))
         holds = read_models.holds_on([subject_id, *records.cases, *records.partnerships, *records.programmes])

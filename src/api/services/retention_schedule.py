@@ -82,6 +82,7 @@ class RetentionCommands(HoldCommands):
                       progress: Progress | None = None) -> RetentionSummary:
         """Erases everyone due (not held); `dry_run` lists them and changes nothing. Resumes
         whatever an earlier, stopped run left half done."""
+        read_models = self.current_read_models()
         summary = RetentionSummary(due=self.retention_due(), dry_run=dry_run)
         summary.held = [d.person_id for d in summary.due if d.held_by]
         todo = [d for d in summary.due if not d.held_by]
@@ -89,7 +90,8 @@ class RetentionCommands(HoldCommands):
             return summary
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
-            plans = [self._plan(str(self._retention_request(d.person_id, actor)), d.person_id) for d in batch]
+            plans = [self._plan(str(self._retention_request(d.person_id, actor)), d.person_id, read_models)
+                     for d in batch]
             if self.ledger is not None:
                 self.ledger.append_all([(p.subject_id, p.keys) for p in plans], self.clock().isoformat())
             for plan in plans:

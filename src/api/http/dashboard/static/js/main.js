@@ -1,11 +1,17 @@
 // The page shell: a hash router, the navigation, sign-in state and the message areas.
 
-import { actingRole, claims, signOut, token } from "./session.js";
+import { actingRole, area, claims, home, signOut, token } from "./session.js";
 import { words } from "./format.js";
 import { clearMessages, onChange, showProblem } from "./ui.js";
 import * as board from "./views/board.js";
 import * as casePage from "./views/case.js";
+import * as consents from "./views/consents.js";
+import * as erasure from "./views/erasure.js";
+import * as floor from "./views/floor.js";
+import * as holds from "./views/holds.js";
 import * as mentors from "./views/mentors.js";
+import * as requests from "./views/requests.js";
+import * as retention from "./views/retention.js";
 import * as signin from "./views/signin.js";
 import * as stats from "./views/stats.js";
 
@@ -14,6 +20,13 @@ const ROUTES = [
   { pattern: /^#\/cases\/([\w-]+)$/, view: casePage, section: "board" },
   { pattern: /^#\/mentors$/, view: mentors, section: "mentors" },
   { pattern: /^#\/stats$/, view: stats, section: "stats" },
+  // the data-protection officer's: the API refuses them to every other role
+  { pattern: /^#\/requests$/, view: requests, section: "requests" },
+  { pattern: /^#\/requests\/erasure\/([\w-]+)$/, view: erasure, section: "requests" },
+  { pattern: /^#\/holds(?:\?(.*))?$/, view: holds, section: "holds" },
+  { pattern: /^#\/retention$/, view: retention, section: "retention" },
+  { pattern: /^#\/consents$/, view: consents, section: "consents" },
+  { pattern: /^#\/floor$/, view: floor, section: "floor" },
   { pattern: /^#\/signin$/, view: signin, section: null },
 ];
 
@@ -26,6 +39,9 @@ function updateChrome(section) {
   document.getElementById("who-text").textContent = who
     ? `Signed in as ${who.sub}, acting as ${words(actingRole()).toLowerCase()}`
     : "";
+  // each role sees its own area's links only: the DPO's pages, or the programme's
+  for (const item of document.querySelectorAll("#nav li[data-area]")) item.hidden = item.dataset.area !== area();
+  document.querySelector(".brand a").setAttribute("href", home());
   for (const link of document.querySelectorAll("#nav a")) {
     if (link.dataset.section === section) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -35,8 +51,9 @@ function updateChrome(section) {
 let rendering = 0;
 export async function render({ focus = false } = {}) {
   const ticket = ++rendering;
-  const hash = token() ? location.hash || "#/board" : "#/signin";
-  const route = ROUTES.find((r) => r.pattern.test(hash)) || ROUTES[0];
+  const asked = token() ? location.hash || home() : "#/signin";
+  const hash = ROUTES.some((r) => r.pattern.test(asked)) ? asked : home();
+  const route = ROUTES.find((r) => r.pattern.test(hash));
   const params = hash.match(route.pattern).slice(1);
   updateChrome(route.section);
   main.setAttribute("aria-busy", "true");

@@ -3,7 +3,7 @@
 import { h, field } from "../dom.js";
 import { api } from "../endpoints.js";
 import { words } from "../format.js";
-import { signIn } from "../session.js";
+import { home, signIn } from "../session.js";
 import { clearMessages, showProblem } from "../ui.js";
 
 async function demoTokens() {
@@ -20,7 +20,7 @@ async function tryToken(value, control) {
   control.disabled = true;
   try {
     await api.me();
-    location.hash = "#/board";
+    location.hash = home();
   } catch (error) {
     showProblem(error);
   } finally {
