@@ -136,6 +136,14 @@ class KeyStore(ABC):
         for listener in self.on_forget:
             listener(refs)
 
+    def live(self, refs: Sequence[str]) -> set[str]:
+        """Which of these keys exist and are not destroyed."""
+        return self._live(sorted(set(refs)), destroyed=False) if refs else set()
+
+    def destroyed(self, refs: Sequence[str]) -> set[str]:
+        """Which of these keys were destroyed."""
+        return self._live(sorted(set(refs)), destroyed=True) if refs else set()
+
     def is_destroyed(self, ref: str) -> bool:
         row = self._select(ref)
         return row is not None and row[1]
@@ -203,6 +211,10 @@ class KeyStore(ABC):
     def _live_rows(self) -> Iterator[tuple[str, bytes]]: ...
 
     @abstractmethod
+    def _live(self, refs: list[str], destroyed: bool) -> set[str]:
+        """The refs among these whose rows are live (or, `destroyed`, tombstones)."""
+
+    @abstractmethod
     def _rewrite(self, ref: str, wrapped: bytes) -> None: ...
 
 
@@ -231,6 +243,9 @@ class InMemoryKeyStore(KeyStore):
         with self._lock:
             rows = [(ref, wrapped) for ref, (wrapped, destroyed) in self._rows.items() if not destroyed]
         yield from rows
+
+    def _live(self, refs: list[str], destroyed: bool) -> set[str]:
+        return {ref for ref in refs if ref in self._rows and self._rows[ref][1] is destroyed}
 
     def _rewrite(self, ref: str, wrapped: bytes) -> None:
         with self._lock:

@@ -70,8 +70,12 @@ class PersonRegistry(ABC):
     def unlink(self, person_id: str, scrub: bool = True) -> int:
         """Erasure: the person's link is deleted (`scrub`: and no old copy of it left in the
         storage); returns how many rows went."""
-        removed = self._delete(person_id, scrub)
-        self.evict([person_id])
+        return self.unlink_all([person_id], scrub).get(person_id, 0)
+
+    def unlink_all(self, person_ids: list[str], scrub: bool = True) -> dict[str, int]:
+        """`unlink` for many people in one statement; returns the rows removed per person."""
+        removed = self._delete(sorted(set(person_ids)), scrub) if person_ids else {}
+        self.evict(person_ids)
         return removed
 
     def evict(self, person_ids: Iterable[str]) -> None:
@@ -110,7 +114,7 @@ class PersonRegistry(ABC):
         """Inserts unless the lookup exists (a concurrent first sight wins; both then read it)."""
 
     @abstractmethod
-    def _delete(self, person_id: str, scrub: bool) -> int: ...
+    def _delete(self, person_ids: list[str], scrub: bool) -> dict[str, int]: ...
 
 
 class InMemoryPersonRegistry(PersonRegistry):
@@ -132,9 +136,11 @@ class InMemoryPersonRegistry(PersonRegistry):
         with self._lock:
             self._rows.setdefault(lookup, (person_id, sealed_identity))
 
-    def _delete(self, person_id: str, scrub: bool) -> int:
+    def _delete(self, person_ids: list[str], scrub: bool) -> dict[str, int]:
+        wanted, removed = set(person_ids), {}
         with self._lock:
-            gone = [lookup for lookup, (person, _) in self._rows.items() if person == person_id]
-            for lookup in gone:
-                del self._rows[lookup]
-            return len(gone)
+            for lookup, (person, _) in list(self._rows.items()):
+                if person in wanted:
+                    del self._rows[lookup]
+                    removed[person] = removed.get(person, 0) + 1
+        return removed

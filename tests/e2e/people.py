@@ -114,3 +114,12 @@ class Programme:
                 return
             assert time.monotonic() < deadline, f"read models stuck at {reached} < {self.position}"
             time.sleep(0.02)
+
+
+def person_id(url: str, settings: Settings, identity: str, role: str) -> str:
+    """The opaque id (p-…) Trellis knows someone by, as `/me` tells them with their own token."""
+    headers = {"Authorization": f"Bearer {issue_token(settings, identity, [role])}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=15) as client:
+        answer = client.get("/me")
+    assert answer.status_code == 200, f"/me: {answer.status_code} {answer.text}"
+    return answer.json()["id"]

@@ -44,6 +44,10 @@ class IdempotencyStore:
 
     def forget_person(self, person_id: str) -> int:
         """Erasure: every record of the person goes; returns how many."""
+        return self.forget_people([person_id]).get(person_id, 0)
+
+    def forget_people(self, person_ids: list[str]) -> dict[str, int]:
+        """`forget_person` for many at once; returns the records deleted per person."""
         raise NotImplementedError
 
     def purge_expired(self, now: int) -> int:
@@ -72,12 +76,14 @@ class InMemoryIdempotencyStore(IdempotencyStore):
         with self._lock:
             self._rows.pop((actor, key), None)
 
-    def forget_person(self, person_id: str) -> int:
+    def forget_people(self, person_ids: list[str]) -> dict[str, int]:
+        wanted, removed = set(person_ids), {}
         with self._lock:
-            gone = [k for k, (person, _, _) in self._rows.items() if person == person_id]
-            for k in gone:
-                del self._rows[k]
-            return len(gone)
+            for k, (person, _, _) in list(self._rows.items()):
+                if person in wanted:
+                    del self._rows[k]
+                    removed[person] = removed.get(person, 0) + 1
+        return removed
 
     def purge_expired(self, now: int) -> int:
         with self._lock:
@@ -118,9 +124,17 @@ class SqlIdempotencyStore(IdempotencyStore):
     def release(self, actor: str, key: str) -> None:
         self.store.execute(f"DELETE FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key))
 
-    def forget_person(self, person_id: str) -> int:
+    def forget_people(self, person_ids: list[str]) -> dict[str, int]:
+        removed: dict[str, int] = {}
         with self.store.transaction(secure_delete=True) as cursor:
-            return cursor.execute(f"DELETE FROM {RECORDS.name} WHERE person_id = ?", (person_id,)).rowcount
+            for start in range(0, len(person_ids), 500):
+                chunk = person_ids[start : start + 500]
+                rows = cursor.execute(
+                    f"DELETE FROM {RECORDS.name} WHERE person_id IN ({', '.join('?' for _ in chunk)}) "
+                    "RETURNING person_id", chunk).fetchall()
+                for r in rows:
+                    removed[r["person_id"]] = removed.get(r["person_id"], 0) + 1
+        return removed
 
     def purge_expired(self, now: int) -> int:
         with self.store.transaction(secure_delete=True) as cursor:

@@ -45,14 +45,17 @@ class SqlKeyStore(KeyStore):
     def _tombstone_all(self, refs: list[str], scrub: bool) -> int:
         changed = 0
         with self.store.transaction(secure_delete=True) as cursor:
-            for ref in refs:
+            for start in range(0, len(refs), PAGE):
+                chunk = refs[start : start + PAGE]
+                marks = ", ".join("?" for _ in chunk)
                 changed += cursor.execute(
                     f"UPDATE {KEYS.name} SET wrapped = NULL, destroyed_at = CURRENT_TIMESTAMP "
-                    "WHERE ref = ? AND destroyed_at IS NULL", (ref,),
+                    f"WHERE ref IN ({marks}) AND destroyed_at IS NULL", chunk,
                 ).rowcount
                 cursor.execute(
-                    f"INSERT INTO {KEYS.name} (ref, wrapped, destroyed_at) VALUES (?, NULL, CURRENT_TIMESTAMP) "
-                    "ON CONFLICT (ref) DO NOTHING", (ref,),
+                    f"INSERT INTO {KEYS.name} (ref, wrapped, destroyed_at) "
+                    f"VALUES {', '.join('(?, NULL, CURRENT_TIMESTAMP)' for _ in chunk)} ON CONFLICT (ref) DO NOTHING",
+                    chunk,
                 )
             self.store.notify(cursor, KEYS_CHANNEL, refs)
         if scrub:
@@ -70,6 +73,16 @@ class SqlKeyStore(KeyStore):
         ):
             yield from ((r["ref"], bytes(r["wrapped"])) for r in rows)
             after = rows[-1]["ref"]
+
+    def _live(self, refs: list[str], destroyed: bool) -> set[str]:
+        found: set[str] = set()
+        state = "IS NOT NULL" if destroyed else "IS NULL"
+        for start in range(0, len(refs), PAGE):
+            chunk = refs[start : start + PAGE]
+            found |= {r["ref"] for r in self.store.query(
+                f"SELECT ref FROM {KEYS.name} WHERE destroyed_at {state} AND ref IN ({', '.join('?' for _ in chunk)})",
+                chunk)}
+        return found
 
     def _rewrite(self, ref: str, wrapped: bytes) -> None:
         with self.store.transaction(secure_delete=True) as cursor:

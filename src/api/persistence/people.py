@@ -42,10 +42,17 @@ class SqlPersonRegistry(PersonRegistry):
             (lookup, person_id, sealed_identity),
         )
 
-    def _delete(self, person_id: str, scrub: bool) -> int:
+    def _delete(self, person_ids: list[str], scrub: bool) -> dict[str, int]:
+        removed: dict[str, int] = {}
         with self.store.transaction(secure_delete=True) as cursor:
-            removed = cursor.execute(f"DELETE FROM {PEOPLE.name} WHERE person_id = ?", (person_id,)).rowcount
-            self.store.notify(cursor, KEYS_CHANNEL, [f"person:{person_id}"])
+            for start in range(0, len(person_ids), 500):
+                chunk = person_ids[start : start + 500]
+                rows = cursor.execute(
+                    f"DELETE FROM {PEOPLE.name} WHERE person_id IN ({', '.join('?' for _ in chunk)}) RETURNING person_id",
+                    chunk).fetchall()
+                for r in rows:
+                    removed[r["person_id"]] = removed.get(r["person_id"], 0) + 1
+            self.store.notify(cursor, KEYS_CHANNEL, [f"person:{p}" for p in person_ids])
         if scrub:
             self.scrub()
         return removed

@@ -20,6 +20,7 @@ refuses it. Each step can run again: a run stopped half-way is finished by the n
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -115,17 +116,29 @@ class ErasureCommands(MatchingQueue):
         `ledger`: write the ledger entry first (a batch may have written its entries already)."""
         if ledger and self.ledger is not None:
             self.ledger.append(plan.subject_id, plan.keys, self.clock().isoformat())
-        closed, ended = self._close_cases(plan.cases_to_close)
-        returned, ended_too = self._return_cases(plan.cases_to_return_to_matching)
-        left = self._leave_pool(plan.mentor_records)
-        keys = self.keys.destroy_all(plan.keys, scrub=scrub)
-        unlinked = self.people.unlink(plan.subject_id, scrub=scrub)
-        idempotency = self.idempotency.forget_person(plan.subject_id)
-        return {
-            "cases_closed": closed, "cases_returned_to_matching": returned, "partnerships_ended": ended + ended_too,
-            "mentor_records_closed": left, "keys_destroyed": keys, "identity_links_removed": unlinked,
-            "idempotency_records_deleted": idempotency,
-        }
+        return self.erase_all([plan], scrub)[0]
+
+    def erase_all(self, plans: Sequence[ErasurePlan], scrub: bool = True) -> list[dict[str, int]]:
+        """`erase` for many people at once (a retention batch): what is open is closed one record
+        at a time, then everyone's keys, links and idempotency records go in one statement each."""
+        live = self.keys.live([key for plan in plans for key in plan.keys])
+        counts = []
+        for plan in plans:
+            closed, ended = self._close_cases(plan.cases_to_close)
+            returned, ended_too = self._return_cases(plan.cases_to_return_to_matching)
+            counts.append({
+                "cases_closed": closed, "cases_returned_to_matching": returned,
+                "partnerships_ended": ended + ended_too, "mentor_records_closed": self._leave_pool(plan.mentor_records),
+                "keys_destroyed": sum(key in live for key in plan.keys),
+            })
+        people = [plan.subject_id for plan in plans]
+        self.keys.destroy_all([key for plan in plans for key in plan.keys], scrub=scrub)
+        unlinked = self.people.unlink_all(people, scrub=scrub)
+        forgotten = self.idempotency.forget_people(people)
+        for plan, count in zip(plans, counts, strict=True):
+            count["identity_links_removed"] = unlinked.get(plan.subject_id, 0)
+            count["idempotency_records_deleted"] = forgotten.get(plan.subject_id, 0)
+        return counts
 
     def _close_cases(self, case_ids: tuple[str, ...]) -> tuple[int, int]:
         closed = ended = 0

@@ -12,6 +12,12 @@ matched, active, extension_pending, ended, feedback_requested. The scene's mento
 Stages of a mentor (no case): interested, trained, in_pool (no slots used), paused.
 Neither: newcomer (people with no record anywhere; the stager's programme) and programme
 (a programme of its own, for commands that change a programme).
+The DPO's stages: answers_given (a case whose mentee gave special-category answers with
+their consent), mentor_answers_given (a mentor in the pool who did), erasure_requested (an
+open erasure request about a mentee whose only case is closed, so it can be carried out),
+access_requested (an open subject-access request about the mentee of an active partnership)
+and held (a legal hold standing on a case). `Stager.with_dpo_records(scene)` adds both kinds
+of open request about a scene's mentee and a hold on its case, for the routes that read them.
 
 `STAGE_FOR` names the stage at which each command is valid, and `body_for` writes it a
 valid body.
@@ -19,7 +25,7 @@ valid body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from domain import Actor, PersonDetails, Role
@@ -31,7 +37,10 @@ CASE_STAGES = (
     "extension_pending", "ended", "feedback_requested",
 )
 MENTOR_STAGES = ("interested", "trained", "in_pool", "paused")
+DPO_STAGES = ("answers_given", "mentor_answers_given", "erasure_requested", "access_requested", "held")
 OTHER_STAGES = ("newcomer", "programme")
+ANSWERS = {"lived_experience": "first in the family at university"}
+PROFILE = {"headline": "Head of maths", "expertise": ["maths"]}
 # World.case's names for the stages it drives a case to
 WORLD_STAGE = {"awaiting_line_manager": "eoi", "approved": "approved", "requested": "requested",
                "proposed": "proposed", "called": "called", "matched": "matched", "active": "active"}
@@ -44,6 +53,8 @@ class Scene:
     mentor_id: Any = None
     case_id: Any = None
     partnership_id: Any = None
+    requests: dict[str, Any] = field(default_factory=dict)  # "erasure" / "access" → an open request's id
+    hold_id: Any = None
 
     @property
     def programme_id(self) -> Any:
@@ -60,6 +71,8 @@ class Stager:
             return self._case(stage)
         if stage in MENTOR_STAGES:
             return self._mentor(stage)
+        if stage in DPO_STAGES:
+            return self._data_protection(stage)
         if stage == "newcomer":
             return Scene(self.world, _people(self.trellis))
         if stage == "programme":
@@ -76,7 +89,7 @@ class Stager:
         if steps >= 1:
             t.complete_mentor_training(mentor_id, TODAY, ADMIN)
         if steps >= 2:
-            t.join_pool(mentor_id, 3, {"headline": "Head of maths", "expertise": ["maths"]}, person)
+            t.join_pool(mentor_id, 3, PROFILE, person)
         if steps >= 3:
             t.pause_mentor(mentor_id, person)
         return Scene(self.world, _people(self.trellis, mentor=person), mentor_id=mentor_id)
@@ -95,6 +108,38 @@ class Stager:
             t.request_feedback(partnership_id, ADMIN)
         people = _people(self.trellis, mentor=mentor, mentee=case["mentee"], line_manager=case["manager"])
         return Scene(self.world, people, mentor_id=mentor_id, case_id=case["case_id"], partnership_id=partnership_id)
+
+
+    def _data_protection(self, stage: str) -> Scene:
+        t = self.trellis
+        if stage == "mentor_answers_given":
+            s = self._mentor("trained")
+            t.join_pool(s.mentor_id, 3, PROFILE, s.people[Role.MENTOR], special=ANSWERS, consent=True)
+            return s
+        s = self._case({"answers_given": "approved", "access_requested": "active"}.get(stage, "awaiting_line_manager"))
+        mentee, dpo = s.people[Role.MENTEE], s.people[Role.DPO]
+        if stage == "answers_given":
+            t.submit_matching_request(s.case_id, [s.mentor_id], "Grow", mentee, special=ANSWERS, consent=True)
+        if stage == "erasure_requested":
+            t.withdraw_case(s.case_id, mentee)
+            self.request(s, "erasure")
+        if stage == "access_requested":
+            self.request(s, "access")
+        if stage == "held":
+            s.hold_id = t.place_hold("case", str(s.case_id), "Tribunal claim 2026/17", dpo).id
+        return s
+
+    def request(self, s: Scene, kind: str) -> None:
+        """An open request of `kind` about the scene's mentee, received by its DPO."""
+        s.requests[kind] = self.trellis.receive_request(
+            kind, s.people[Role.DPO], TODAY, person_id=s.people[Role.MENTEE].id,
+        ).id
+
+    def with_dpo_records(self, s: Scene) -> Scene:
+        for kind in ("erasure", "access"):
+            self.request(s, kind)
+        s.hold_id = self.trellis.place_hold("case", str(s.case_id), "Tribunal claim 2026/17", s.people[Role.DPO]).id
+        return s
 
 
 def _people(
@@ -139,6 +184,17 @@ STAGE_FOR = {
     "POST /partnerships/{partnership_id}/end": "active",
     "POST /partnerships/{partnership_id}/feedback-request": "ended",
     "POST /partnerships/{partnership_id}/feedback": "feedback_requested",
+    "POST /cases/{case_id}/special-category-consent/withdraw": "answers_given",
+    "POST /mentors/{mentor_id}/special-category-consent/withdraw": "mentor_answers_given",
+    "POST /retention/erasure-requests": "newcomer",
+    "POST /retention/erasure-requests/{request_id}/execute": "erasure_requested",
+    "POST /retention/erasure-requests/{request_id}/refuse": "erasure_requested",
+    "POST /retention/subject-access-requests": "newcomer",
+    "POST /retention/subject-access-requests/{request_id}/complete": "access_requested",
+    "POST /retention/legal-holds": "awaiting_line_manager",
+    "POST /retention/legal-holds/{hold_id}/lift": "held",
+    "POST /retention/schedule/run": "newcomer",
+    "POST /retention/statistics-floor": "newcomer",
 }
 
 
@@ -172,5 +228,11 @@ def body_for(key: str, s: Scene, role: Role, subject: str) -> dict[str, Any] | N
         "POST /partnerships/{partnership_id}/extension-request": {"months": 1},
         "POST /partnerships/{partnership_id}/end": {"reason": "completed"},
         "POST /partnerships/{partnership_id}/feedback": {"rating": 4, "comments": ""},
+        # the DPO names a request's subject by the identity they gave, or by the opaque id Trellis shows
+        "POST /retention/erasure-requests": {"identity": identity_of(s.people[Role.MENTEE]), "received_on": today},
+        "POST /retention/subject-access-requests": {"person_id": s.people[Role.MENTEE].id, "received_on": today},
+        "POST /retention/erasure-requests/{request_id}/refuse": {"lawful_basis": "legal_claims"},
+        "POST /retention/legal-holds": {"target": "case", "target_id": str(s.case_id), "reason": "Claim 2026/17"},
+        "POST /retention/statistics-floor": {"floor": 5},  # the lowest it may be: no other test's statistics change
     }
     return bodies.get(key, {} if key.startswith("POST") else None)

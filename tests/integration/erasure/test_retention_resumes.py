@@ -1,8 +1,8 @@
 """A retention run killed part-way and run again finishes the work exactly once (PostgreSQL,
 real processes).
 
-The first run is a real process killed with SIGKILL in the middle of a person: their data
-erased, their retention request not yet completed. `trellis retention run` then finishes
+The first run is a real process killed with SIGKILL in the middle of its second batch: those
+people's data erased, their retention requests not yet completed. `trellis retention run` then finishes
 that person and everyone else. Every person ends erased, with exactly one retention
 request received and one completed; a third run finds no one.
 """
@@ -23,8 +23,8 @@ from eventsourcing.utils import get_topic
 from lifecycle import World
 from projections.runner import Runner
 
-PEOPLE = 130  # more than one batch of a run
-DIES_AT = 105  # in the second batch, after this person's erasure and before its completion
+PEOPLE = 130  # more than one batch of a run (100)
+
 
 RUN_AND_DIE = r'''
 import json, os, signal, sys
@@ -33,14 +33,14 @@ from api.bootstrap import build_app
 from api.services.erasure import ErasureCommands
 from api.settings import Settings
 
-erase, calls = ErasureCommands.erase, []
-def erase_then_die(self, plan, **options):
-    counts = erase(self, plan, **options)
-    calls.append(plan.subject_id)
-    if len(calls) == {dies_at}:
-        os.kill(os.getpid(), signal.SIGKILL)  # the person's data is gone; their request is still open
+erase_all, batches = ErasureCommands.erase_all, []
+def erase_then_die(self, plans, **options):
+    counts = erase_all(self, plans, **options)
+    batches.append(len(plans))
+    if len(batches) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # these people's data is gone; their requests are still open
     return counts
-ErasureCommands.erase = erase_then_die
+ErasureCommands.erase_all = erase_then_die
 app = build_app(Settings(**json.loads(sys.argv[1])))
 app.run_retention()
 '''
@@ -79,13 +79,13 @@ def test_a_run_killed_part_way_finishes_exactly_once(app, settings, backend, clo
     fields = {k: (v.get_secret_value() if hasattr(v, "get_secret_value") else v)
               for k, v in settings.model_dump().items() if v is not None}
     killed = subprocess.run(
-        [sys.executable, "-c", RUN_AND_DIE.format(src=src, dies_at=DIES_AT), json.dumps(fields, default=str)],
+        [sys.executable, "-c", RUN_AND_DIE.format(src=src), json.dumps(fields, default=str)],
         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": src},
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     mine = set(people)
     done = {p for p in requests_per_subject(app, SubjectRequest.Completed) if p in mine}
-    assert len(done) == DIES_AT - 1
+    assert 0 < len(done) < PEOPLE  # some finished, some left half done (others' people may share the batches)
     Runner.for_app(app).catch_up()
 
     rerun = cli(settings, "retention", "run")

@@ -5,6 +5,7 @@ import { field, h, table } from "../dom.js";
 import { download } from "../csv.js";
 import { api } from "../endpoints.js";
 import { today } from "../format.js";
+import { drawInto, openBlankWindow } from "../printable.js";
 import { act, actInPlace } from "../ui.js";
 import { deadline, outcomeOf, personId, stateOf } from "./request-facts.js";
 
@@ -37,8 +38,7 @@ async function downloadJson(button, r) {
 }
 
 async function openPrintable(button, r) {
-  const tab = window.open("", "_blank"); // opened on the click itself, so no pop-up blocker stops it
-  if (tab) tab.opener = null;
+  const tab = openBlankWindow();
   await actInPlace(button, (how) => how, async () => {
     try {
       const html = await api.accessExportPage(r.request_id);
@@ -46,9 +46,7 @@ async function openPrintable(button, r) {
         download(`subject-access-${r.subject_id}.html`, html, "text/html;charset=utf-8");
         return "The browser blocked a new window: the printable page was downloaded instead.";
       }
-      const url = URL.createObjectURL(new Blob([html], { type: "text/html;charset=utf-8" }));
-      tab.location.href = url;
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      drawInto(tab, html);
       return "The printable page opened in a new window.";
     } catch (error) {
       tab?.close();
@@ -76,7 +74,7 @@ function accessTable(requests) {
 function subjectOf(data) {
   const identity = String(data.get("identity") || "").trim();
   const person = String(data.get("person_id") || "").trim();
-  if (Boolean(identity) === Boolean(person)) throw new Error("Name the subject by their identity or by their person id: one of the two.");
+  if (Boolean(identity) === Boolean(person)) throw new Error("Fill in the identity or the person id: one of the two.");
   return identity ? { identity } : { person_id: person };
 }
 
@@ -96,10 +94,11 @@ function recordForm() {
   },
   h("fieldset", {}, h("legend", {}, "Kind of request"), kinds.map(([value, text], i) =>
     h("label", { class: "choice" }, h("input", { type: "radio", name: "kind", value, required: true, checked: i === 0 }), text))),
-  field("Identity", h("input", { type: "text", name: "identity", maxlength: 200, autocomplete: "off", size: 40 }),
-    "The sign-in name or e-mail address the person gave. Leave empty when you give the person id."),
-  field("Person id", h("input", { type: "text", name: "person_id", maxlength: 200, autocomplete: "off", size: 40, pattern: "p-[0-9a-f]{32}" }),
-    "The opaque id Trellis shows (p- and 32 characters). Leave empty when you give the identity."),
+  h("fieldset", {}, h("legend", {}, "Whose data: fill in one of the two"),
+    field("Identity", h("input", { type: "text", name: "identity", maxlength: 200, autocomplete: "off", size: 40 }),
+      "The sign-in name or e-mail address the person gave."),
+    field("Person id", h("input", { type: "text", name: "person_id", maxlength: 200, autocomplete: "off", size: 40, pattern: "p-[0-9a-f]{32}" }),
+      "Or the opaque id Trellis shows: p- and 32 characters.")),
   field("Received on", h("input", { type: "date", name: "received_on", required: true, value: today(), max: today() }),
     "When the request reached the organisation: the month to answer it runs from then."),
   h("p", {}, button));
