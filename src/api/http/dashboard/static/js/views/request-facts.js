@@ -19,7 +19,10 @@ export function stateOf(r) {
 
 // Overdue is said in words (the tag's colour and sign only repeat it).
 export function deadline(r) {
-  if (r.state !== "received") return `Closed ${when(r.closed_at)}`;
+  if (r.state !== "received") {
+    const late = r.closed_at && r.closed_at.slice(0, 10) > r.due_on;
+    return late ? h("span", { class: "tag warn" }, `Closed late, ${when(r.closed_at)}`) : `Closed in time, ${when(r.closed_at)}`;
+  }
   if (r.overdue) {
     const late = daysBetween(r.due_on, today());
     return h("span", { class: "tag warn" }, late > 0 ? `Overdue by ${plural(late, "day")}` : "Overdue");
@@ -28,12 +31,12 @@ export function deadline(r) {
   return left <= 0 ? "Due today" : `${plural(left, "day")} left`;
 }
 
-// Counts only, as the API records them; or the lawful basis of a refusal.
+// Counts only, as the API records them (the ones that are not zero); or the lawful basis of a refusal.
 export function outcomeOf(r) {
   const outcome = r.outcome || {};
   if (r.state === "refused") return `Refused on a lawful basis: ${LAWFUL_BASES[outcome.lawful_basis] || words(outcome.lawful_basis)}`;
-  const counts = Object.entries(outcome);
-  if (!counts.length) return "—";
+  const counts = Object.entries(outcome).filter(([, n]) => n); // what was done, not every zero
+  if (!counts.length) return r.state === "completed" ? "Nothing to do" : "—";
   return counts.map(([name, n]) => `${words(name).toLowerCase()}: ${n}`).join("; ");
 }
 
