@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -52,7 +51,7 @@ class CommandRoute(APIRoute):
             trellis = request.app.state.trellis
             actor = f"{signed_in.role.value}:{signed_in.id}"
             fingerprint = await _fingerprint(request, trellis.fingerprint_key)
-            now = int(time.time())
+            now = int(trellis.clock().timestamp())
             expires = now + int(request.app.state.settings.idempotency_hours * 3600)
             store = trellis.idempotency
             first = await run_in_threadpool(store.claim, actor, signed_in.id, key, fingerprint, now, expires)

@@ -19,7 +19,7 @@ from uuid import UUID
 from api.services.erasure import ErasurePlan
 from projections.data_protection_queries import Records
 from api.services.holds import HoldCommands
-from domain import SYSTEM, Actor, MentorStatus, NotFound, RequestKind, RequestState, Slot, Stage, SubjectRequest
+from domain import SYSTEM, Actor, Invalid, MentorStatus, NotFound, RequestKind, RequestState, Slot, Stage, SubjectRequest
 from projections import dashboard, mentors
 
 BATCH = 100
@@ -82,6 +82,8 @@ class RetentionCommands(HoldCommands):
     def _due(self, read_models: object, records: dict[str, Records]) -> list[DuePerson]:
         now = self.clock()
         months = {str(p.programme_id): p.settings.retention_months for p in self.programmes()}
+        if not months:
+            raise Invalid("there are no programmes yet, so no retention period has started")
         cases = read_models.store.query(
             f"SELECT mentee_id, programme_id, stage, stage_since FROM {dashboard.CASES.name}")
         mentor_rows = read_models.store.query(
