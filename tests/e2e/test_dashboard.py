@@ -71,7 +71,8 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
         queue = page.locator("section[data-queue^='Expressions of interest awaiting']")
         expect(queue.get_by_role("row", name=re.compile("Casey Newcomer today"))).to_be_visible()
         page.goto(f"{live_server.url}/dashboard/#/stats")
-        expect(statistic(page, "Partnerships started")).to_have_text("5")
+        # one EOI awaits its line manager: a group of 1, so the pipeline it could be told from is hidden
+        expect(statistic(page, "Partnerships started")).to_have_text("suppressed (small group)")
         snap("01-statistics-before")
 
         # the line manager approves through the API: administrators approve nothing
@@ -93,7 +94,7 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
         # propose a match, seeing each mentor's free capacity
         step = next_step(page, "Propose a match")
         expect(step.get_by_label(re.compile("^Avery Okafor"))).to_have_accessible_name(
-            "Avery Okafor — 1 of 3 places free")
+            "Avery Okafor — 1 of 6 places free")
         expect(step.get_by_label(re.compile("^Bea Lindqvist"))).to_be_enabled()
         step.get_by_label(re.compile("^Avery Okafor")).check()
         step.get_by_label("Reasons for the match").fill("Same phase")

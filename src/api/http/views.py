@@ -110,7 +110,7 @@ def request(r: Any, now: Any) -> RequestPublic:
 
 def erasure_preview(plan: Any) -> ErasurePreview:
     return ErasurePreview(
-        request_id=plan.request_id, subject_id=plan.subject_id, keys_to_destroy=len(plan.keys),
+        request_id=plan.request_id, subject_id=plan.subject_id, keys_to_destroy=plan.live_keys,
         cases_to_close=list(plan.cases_to_close), cases_to_return_to_matching=list(plan.cases_to_return_to_matching),
         mentor_records_to_close=list(plan.mentor_records), partnerships_whose_records_go=list(plan.partnerships),
         identity_linked=plan.identity_linked,

@@ -54,6 +54,7 @@ class ErasurePlan:
     partnerships: tuple[str, ...]
     identity_linked: bool
     holds: tuple[HoldSummary, ...] = field(default=())
+    live_keys: int = 0  # of `keys`, those that exist and are not yet destroyed
 
 
 class ErasureCommands(MatchingQueue):
@@ -201,7 +202,7 @@ class ErasureCommands(MatchingQueue):
             request_id=request_id, subject_id=subject_id, keys=keys, cases_to_close=records.open_cases,
             cases_to_return_to_matching=records.slot_cases, mentor_records=records.mentor_records,
             partnerships=records.partnerships, identity_linked=self.people.is_linked(subject_id),
-            holds=tuple(holds),
+            holds=tuple(holds), live_keys=len(self.keys.live(keys)),
         )
 
     def current_read_models(self, within: float = CURRENT_WITHIN_SECONDS) -> object:
