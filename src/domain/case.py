@@ -181,8 +181,10 @@ class Case(TrellisAggregate):
     def withdraw_special_category_consent(self) -> None:
         """The mentee alone withdraws it; the answers leave matching (and their key is destroyed)."""
         who = actor()
-        if who.role is not Role.MENTEE or who.id != self.mentee_id:
+        if who.id != self.mentee_id:  # the person themselves, in whichever role they act
             raise NotAllowed("only the person who gave special-category answers withdraws their consent")
+        if not self.special or not self.special.value:
+            raise NotAllowed("no special-category answers are kept here to withdraw consent for")
         self._consent_changed(consent=consent_record(self.mentee_id, given=False))
 
     @event("ConsentChanged")

@@ -121,8 +121,10 @@ class Mentor(TrellisAggregate):
     def withdraw_special_category_consent(self) -> None:
         """The mentor alone withdraws it; the answers leave matching (and their key is destroyed)."""
         who = actor()
-        if who.role is not Role.MENTOR or who.id != self.person_id:
+        if who.id != self.person_id:  # the person themselves, in whichever role they act
             raise NotAllowed("only the person who gave special-category answers withdraws their consent")
+        if not self.special or not self.special.value:
+            raise NotAllowed("no special-category answers are kept here to withdraw consent for")
         self._consent_changed(consent=consent_record(self.person_id, given=False))
 
     @event("ConsentChanged")

@@ -72,7 +72,7 @@ def _confirmed(e: Any, w: Writer) -> None:
     w.upsert(CASES, row(case_id=e.originator_id, mentor_id=e.mentor_id, partnership_id=e.partnership_id))
 
 
-@on.on(Case.RematchRequested)
+@on.on(Case.RematchRequested, Case.MentorErased)
 def _rematch(e: Any, w: Writer) -> None:
     w.upsert(CASES, row(case_id=e.originator_id, mentor_id=None, partnership_id=None))
 

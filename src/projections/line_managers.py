@@ -52,7 +52,7 @@ def _stage(e: Any, w: Writer) -> None:
         ))
 
 
-@on.on(Case.MatchProposed, Case.MatchConfirmed, Case.RematchRequested)
+@on.on(Case.MatchProposed, Case.MatchConfirmed, Case.RematchRequested, Case.MentorErased)
 def _mentor_of_case(e: Any, w: Writer) -> None:
     if _tracked(w, e.originator_id):
         w.upsert(CASES, row(

@@ -35,6 +35,13 @@ class SubjectErased(NotAllowed):
     """New protected data for a subject whose key was destroyed cannot be recorded."""
 
 
+ERASED_MESSAGES = {
+    "subject": "this person's data has been erased; nothing more can be recorded about them",
+    "special": "this person withdrew consent to special-category answers; they can no longer be kept",
+    "partnership": "this partnership's records have been erased",
+}
+
+
 class MasterKeys:
     """The master keys a process knows: the current one wraps every new key; any of them
     unwraps (so a rotation can proceed while keys wrapped by the previous one remain)."""
@@ -106,7 +113,7 @@ class KeyStore(ABC):
         if destroyed:
             self.forget([ref], destroyed=True)
             if create:
-                raise SubjectErased(f"the data of {ref.split(':')[0]} has been erased")
+                raise SubjectErased(ERASED_MESSAGES.get(ref.split(":")[0], "that data has been erased"))
             return None
         key = self.master.unwrap(ref, wrapped)
         now = time.monotonic()

@@ -67,11 +67,18 @@ class TestAMenteeWithdrawing:
     def test_their_case_keeps_no_answers(self, fresh, someone, withdrawn):
         assert fresh.load(Case, someone["case_id"]).special is None
 
+    def test_a_second_withdrawal_is_refused_and_writes_nothing(self, api, someone, withdrawn):
+        head = api.head()
+        for refused in (withdraw_on_case(api, someone["mentee"], someone["case_id"]),
+                        withdraw_on_mentor(api, someone["mentee"], someone["mentor_id"])):
+            assert refused.status_code == 409 and "no special-category answers" in refused.json()["detail"]
+        assert api.head() == head
+
     def test_their_answers_read_as_erased_in_every_record_of_theirs(self, fresh, someone, withdrawn):
         (request,) = events_of(fresh, someone["case_id"], "MatchingRequestSubmitted")
         (joined,) = events_of(fresh, someone["mentor_id"], "JoinedPool")
         assert (request.special.value, joined.special.value) == (ERASED, ERASED)
-        assert fresh.load(Mentor, someone["mentor_id"]).special.value is ERASED
+        assert fresh.load(Mentor, someone["mentor_id"]).special is None  # out of matching there too
 
     def test_their_name_and_goals_stay(self, fresh, someone, withdrawn):
         case, mentor = fresh.load(Case, someone["case_id"]), fresh.load(Mentor, someone["mentor_id"])
@@ -83,13 +90,15 @@ class TestAMenteeWithdrawing:
 
     def test_the_consent_ledger_shows_it_given_then_withdrawn(self, api, officer, someone, withdrawn):
         ledger = api.read("/retention/consents", officer, person_id=someone["mentee"].id)
-        assert [(e["record_id"], e["special_category"], e["purpose"], e["recorded_by"]) for e in ledger] == [
-            (str(someone["mentor_id"]), True, "matching", someone["mentee"].id),
-            (str(someone["case_id"]), True, "matching", someone["mentee"].id),
-            (str(someone["case_id"]), False, "matching", someone["mentee"].id),
-        ]
-        assert [e["recorded_at"] for e in ledger] == [
-            NOW.isoformat(), (NOW + timedelta(hours=1)).isoformat(), (NOW + timedelta(hours=2)).isoformat()]
+        entries = sorted((e["recorded_at"], e["record_id"], e["special_category"], e["purpose"], e["recorded_by"])
+                         for e in ledger)
+        withdrawn_at = (NOW + timedelta(hours=2)).isoformat()
+        assert entries == sorted([
+            (NOW.isoformat(), str(someone["mentor_id"]), True, "matching", someone["mentee"].id),
+            ((NOW + timedelta(hours=1)).isoformat(), str(someone["case_id"]), True, "matching", someone["mentee"].id),
+            (withdrawn_at, str(someone["case_id"]), False, "matching", someone["mentee"].id),
+            (withdrawn_at, str(someone["mentor_id"]), False, "matching", someone["mentee"].id),  # every record of theirs
+        ])
         assert "Answer" not in str(ledger)
 
     def test_an_administrator_can_no_longer_submit_answers_for_them(self, api, someone, withdrawn):

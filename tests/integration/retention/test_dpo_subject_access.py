@@ -85,7 +85,8 @@ def story(app):
     pid = partnership(app, case_id, mentor_id, subject, mentor, mine, theirs, "")
     declined_case, declining = eoi(app, world, subject, mine.details("declined_"), mine("declined_statement"))
     app.decline_eoi(declined_case, declining, mine("decline_reason"))
-    withdrawn_case, withdrawn_manager = eoi(app, world, subject, mine.details("withdrawn_"), mine("withdrawn_statement"))
+    withdrawn_case, withdrawn_manager = eoi(app, world, subject, mine.details("withdrawn_"),
+                                            mine("withdrawn_statement"))
     app.withdraw_case(withdrawn_case, subject, mine("withdraw_reason"))
     others = [mentor.id, other.id, manager.id, declining.id, withdrawn_manager.id, other_manager.id, ADMIN.id]
     return {"subject": subject, "mine": mine.all, "theirs": theirs.all, "others": others, "partnership_id": pid}
