@@ -118,6 +118,8 @@ def eventsourcing_env(settings: Settings, create_table: bool = False) -> dict[st
         env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
         env["SQLITE_DBNAME"] = str(settings.sqlite_path)
         env["SQLITE_LOCK_TIMEOUT"] = "10"
+        # The library's recorder, linking every write into the hash chain.
+        env["APPLICATION_RECORDER_TOPIC"] = "api.persistence.recorders:ChainedSQLiteRecorder"
     else:
         env.update(_postgres_env(settings))
     return env

@@ -174,28 +174,35 @@ class Partnership(TrellisAggregate):
         self.sessions += 1
 
     def review_progress(self, outcome: ReviewOutcome | str, notes: str) -> None:
+        """The review's outcome is a decision the programme acts on (an auditor and the
+        administrators see it), kept as the mentee's personal data; its notes are the pair's."""
         self._require_pair_or_admin()
         self._require(PartnershipStatus.ACTIVE)
         outcome = choice(ReviewOutcome, outcome, "outcome")
         self._reviewed(
-            outcome=Confidential(str(self.id), outcome.value),
+            outcome=Personal(self.mentee_id, outcome.value),
             notes=Confidential(str(self.id), text(notes, "notes", 20000)),
         )
 
     class ProgressReviewed(TrellisAggregate.Event):
-        outcome: Confidential
+        outcome: Personal | Confidential  # Confidential: recorded at v3, or v2 upcast
         notes: Confidential
 
-        # v3: the outcome is the pair's, encrypted with the notes (v2 kept it in clear)
-        class_version = 3
+        # v4: the outcome is the mentee's personal data; v3 kept it with the pair's
+        # confidential content (and stays so: an event is never re-encrypted); v2 in clear
+        class_version = 4
 
         @staticmethod
         def upcast_v2_v3(state: dict) -> None:
             if not isinstance(state["outcome"], Confidential):
                 state["outcome"] = Confidential(str(state["originator_id"]), state["outcome"])
 
+        @staticmethod
+        def upcast_v3_v4(state: dict) -> None:
+            pass  # the outcome stays as v3 stored it, confidential to the pair
+
     @event(ProgressReviewed)
-    def _reviewed(self, outcome: Confidential, notes: Confidential) -> None:
+    def _reviewed(self, outcome: Personal | Confidential, notes: Confidential) -> None:
         pass
 
     # -- extension ------------------------------------------------------------------------------

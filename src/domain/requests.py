@@ -80,11 +80,15 @@ class SubjectRequest(TrellisAggregate):
         self.state = RequestState.RECEIVED
         self.outcome: dict[str, Any] = {}
 
+    def authorise_completion(self) -> None:
+        """Whether the current actor may carry this request out now (checked before the work)."""
+        actor().require(Role.DPO, Role.SYSTEM)
+        self._require_open()
+
     def complete(self, counts: dict[str, int]) -> None:
         """Done: for an erasure, the counts of what was destroyed; for an access request, what
         the export held. Counts only — never what they counted."""
-        actor().require(Role.DPO, Role.SYSTEM)
-        self._require_open()
+        self.authorise_completion()
         if not all(isinstance(v, int) and v >= 0 for v in counts.values()):
             raise Invalid("a completion records counts only")
         self._completed(counts=dict(sorted(counts.items())))

@@ -37,10 +37,6 @@ class DataProtectionQueries:
             f"SELECT * FROM {data_protection.REQUESTS.name} {where} ORDER BY due_on, request_id", params)
         return [_request(r) for r in rows]
 
-    def request(self, request_id: str) -> RequestSummary | None:
-        rows = self.store.query(f"SELECT * FROM {data_protection.REQUESTS.name} WHERE request_id = ?", (request_id,))
-        return _request(rows[0]) if rows else None
-
     def holds(self, active_only: bool = False) -> list[HoldSummary]:
         where = "WHERE lifted_at IS NULL" if active_only else ""
         rows = self.store.query(f"SELECT * FROM {data_protection.HOLDS.name} {where} ORDER BY placed_at, hold_id")

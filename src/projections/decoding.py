@@ -6,9 +6,8 @@ key exists. So no projection can read session notes or special-category answers,
 even by mistake — and rows refuse them anyway (`projections.rows`). `Personal` values
 decode as `Deferred`: a read model keeps one (a name, a directory profile) as the event
 stored it, still encrypted under its subject's key (`rows.sealed`), and the API opens it
-for the roles allowed to see it. Destroying the key erases the read models' copies too.
-A handler that needs a personal value itself (a feedback rating, for the anonymous
-statistics) resolves it.
+for the roles allowed to see it (or, for a feedback rating, to count it). Destroying the
+key erases the read models' copies too.
 """
 
 from __future__ import annotations
@@ -48,16 +47,12 @@ class SealedTranscoding(Transcoding):
 
 
 class Deferred:
-    """A personal value still encrypted: `stored` is its sealed form; `resolve` decrypts it."""
+    """A personal value still encrypted: `stored` is its sealed form."""
 
-    __slots__ = ("_data", "_decode")
+    __slots__ = ("_data",)
 
-    def __init__(self, decode: Any, data: dict[str, Any]) -> None:
-        self._decode = decode
+    def __init__(self, data: dict[str, Any]) -> None:
         self._data = data
-
-    def resolve(self) -> Any:
-        return self._decode(self._data).value
 
     @property
     def stored(self) -> dict[str, Any]:
@@ -72,14 +67,11 @@ class DeferredTranscoding(Transcoding):
     name = "personal"
     type = Personal
 
-    def __init__(self, inner: Transcoding) -> None:
-        self._inner = inner
-
     def encode(self, obj: Any) -> Any:
         raise TypeError("the read models never write events")
 
     def decode(self, data: dict[str, Any]) -> Personal:
-        return Personal(data["o"], Deferred(self._inner.decode, data))
+        return Personal(data["o"], Deferred(data))
 
 
 def sealed_mapper(mapper: Mapper[Any]) -> Mapper[Any]:
@@ -92,5 +84,5 @@ def sealed_mapper(mapper: Mapper[Any]) -> Mapper[Any]:
         transcoder.register(transcoding)
     for name, protected_type in SEALED_NAMES.items():
         transcoder.register(SealedTranscoding(protected_type, name))
-    transcoder.register(DeferredTranscoding(source.names["personal"]))
+    transcoder.register(DeferredTranscoding())
     return Mapper(transcoder=transcoder, compressor=mapper.compressor, cipher=mapper.cipher)

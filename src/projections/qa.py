@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from statistics import mean, median
-from typing import Any
+from typing import Any, Callable
 
 from domain import EndReason
 from domain.errors import Invalid
@@ -84,12 +84,14 @@ def quarter_bounds(period: str | None) -> tuple[str, str]:
     return date(year, first, 1).isoformat(), end.isoformat()
 
 
-def statistics_for(store: Store, programme_id: str, period: str, floor: int = FLOOR) -> QAStatistics:
+def statistics_for(store: Store, programme_id: str, period: str, opener: Callable[[str | None], Any],
+                   floor: int = FLOOR) -> QAStatistics:
     """The programme's statistics for one calendar quarter (`period`, "2026-Q3").
 
     `floor` is the DPO's floor under the programme's own threshold: groups smaller than
     `max(programme threshold, floor)` are suppressed, so an administrator may raise the
-    threshold but never take it below the floor. A floor below 5 is refused."""
+    threshold but never take it below the floor. A floor below 5 is refused. `opener` opens
+    the sealed feedback ratings to count them; an erased rater's opens as None, uncounted."""
     if not isinstance(floor, int) or isinstance(floor, bool) or floor < FLOOR:
         raise Invalid(f"the floor of the small-group threshold is a whole number of at least {FLOOR}")
     start, end = quarter_bounds(period)
@@ -111,13 +113,13 @@ def statistics_for(store: Store, programme_id: str, period: str, floor: int = FL
     ratings = store.query(
         f"SELECT f.rating FROM {facts.FEEDBACK.name} f JOIN {facts.PARTNERSHIPS.name} p "
         f"ON p.partnership_id = f.partnership_id JOIN {facts.CASES.name} c ON c.case_id = p.case_id "
-        f"WHERE {cohort} AND f.rating IS NOT NULL",  # an erased rater's rating is gone
-        window,
+        f"WHERE {cohort} AND f.rating IS NOT NULL", window,
     )
+    opened = [opener(r["rating"]) for r in ratings]
     t = Table(k)
     _cases(t, cases, first_matches, partnerships)
     _partnerships(t, partnerships)
-    _feedback(t, [int(r["rating"]) for r in ratings])
+    _feedback(t, [int(rating) for rating in opened if isinstance(rating, int)])  # erased: None
     t.same_people(SAME_PEOPLE)
     return QAStatistics(programme_id, period, k, t.cells())
 

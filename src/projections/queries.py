@@ -219,7 +219,7 @@ class ReadModels(DataProtectionQueries):
     def statistics(self, programme_id: UUID | str, period: str) -> QAStatistics:
         """Anonymised, suppressed aggregates for the cases whose EOI fell in `period`, a calendar
         quarter ("2026-Q3"), under the programme's threshold or the DPO's floor, whichever is higher."""
-        return statistics_for(self.store, str(programme_id), period, floor=self.statistics_floor())
+        return statistics_for(self.store, str(programme_id), period, self._open, floor=self.statistics_floor())
 
     # -- audit ---------------------------------------------------------------------------------
     def audit_timeline(

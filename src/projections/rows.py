@@ -39,14 +39,13 @@ def sealed(value: Personal | None) -> str | None:
     return None if stored.get("erased") else json.dumps(stored, separators=(",", ":"))
 
 
-def resolved(value: Personal | None) -> Any:
-    """The plain value of a personal field a handler must compute with (never stored as it is)."""
-    if value is None:
-        return None
-    if type(value) is not Personal:
-        raise PrivacyViolation(f"{type(value).__name__} values never enter a read model")
-    plain = value.value.resolve() if isinstance(value.value, Deferred) else value.value
-    return None if plain is ERASED else plain
+def as_recorded(value: Personal | None) -> str | None:
+    """A personal field that old events stored in clear, before it was protected (a feedback
+    rating): sealed if its event sealed it; else kept as that event has it, in clear beside
+    its owner, and opened only while the owner is not erased. For those fields alone."""
+    if isinstance(value, Personal) and not isinstance(value.value, Deferred) and type(value) is Personal:
+        return json.dumps({"o": value.owner, "clear": cell(value.value)}, separators=(",", ":"))
+    return sealed(value)
 
 
 def cell(value: Any) -> Any:

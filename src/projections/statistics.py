@@ -3,8 +3,9 @@
 Rows are keyed by case and partnership only so that a replay is idempotent; what
 leaves the read model are suppressed aggregates per calendar quarter (see
 `projections.qa` and `projections.suppression`). A rematch is recorded against the
-case, never against a mentor. A feedback rating is its rater's personal data: the
-handler resolves it to count it (None, and not counted, once the rater is erased).
+case, never against a mentor. A feedback rating is its rater's personal data: it is kept
+sealed under the rater's key like a name, and opened only to be counted (so once the rater
+is erased it is no longer counted, and the row is what a rebuild would write).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from domain import Case, Partnership, Programme
 from projections.events import when
 from projections.projection import Handlers, Projection, Writer
-from projections.rows import resolved, row
+from projections.rows import as_recorded, row
 from projections.sql import Table
 
 PROGRAMMES = Table("rm_statistics_programmes", {"programme_id": "TEXT NOT NULL", "threshold": "INTEGER"},
@@ -34,7 +35,7 @@ PARTNERSHIPS = Table("rm_statistics_partnerships", {
 SESSIONS = Table("rm_statistics_sessions", {"partnership_id": "TEXT NOT NULL", "version": "BIGINT NOT NULL"},
                  ("partnership_id", "version"))
 FEEDBACK = Table("rm_statistics_feedback", {
-    "partnership_id": "TEXT NOT NULL", "party": "TEXT NOT NULL", "rating": "INTEGER",
+    "partnership_id": "TEXT NOT NULL", "party": "TEXT NOT NULL", "rating": "TEXT",
 }, ("partnership_id", "party"))
 
 CASE_FLAGS = {
@@ -98,11 +99,13 @@ def _session(e: Any, w: Writer) -> None:
 
 @on.on(Partnership.FeedbackSubmitted)
 def _feedback(e: Any, w: Writer) -> None:
-    # the rating is the rater's personal data: resolved to count it, None once they are erased
-    w.upsert(FEEDBACK, row(partnership_id=e.originator_id, party=e.party, rating=resolved(e.rating)))
+    # the rating is the rater's personal data: sealed under their key, opened only to count it
+    # (a rating from before ratings were protected stays as its event has it, in clear)
+    w.upsert(FEEDBACK, row(partnership_id=e.originator_id, party=e.party, rating=as_recorded(e.rating)))
 
 
 class Statistics(Projection):
     name = "statistics"
+    version = 2  # ratings sealed under their rater's key
     tables = (PROGRAMMES, CASES, MATCHES, PARTNERSHIPS, SESSIONS, FEEDBACK)
     handlers = on

@@ -107,6 +107,8 @@ def open_sealed(keys: KeyStore, sealed: str | None) -> Any:
     data = json.loads(sealed)
     if data.get("erased"):
         return None
+    if "clear" in data:  # recorded in clear before it was protected: no longer once its owner is erased
+        return None if keys.is_destroyed(f"subject:{data['o']}") else data["clear"]
     plain = open_bytes(keys, f"subject:{data['o']}", f"personal:{data['o']}".encode(), data["c"])
     return None if plain is None else json.loads(plain)
 

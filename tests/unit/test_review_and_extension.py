@@ -18,7 +18,7 @@ def requested(months: int, capacity: int = 1, **changes):
 
 class TestProgressReview:
     @pytest.mark.parametrize("who", ["mentee", "mentor", "admin"])
-    def test_records_the_outcome_with_confidential_notes(self, who):
+    def test_records_the_outcome_as_the_mentees_and_the_notes_as_the_pairs(self, who):
         s = scene("active")
         actor = {"mentee": s.mentee, "mentor": s.mentor_actor, "admin": ADMIN}[who]
         with recording(actor, AT):
@@ -28,7 +28,7 @@ class TestProgressReview:
             "ProgressReviewed", "Going well", str(s.partnership.id),
         )
         assert (type(event.outcome).__name__, event.outcome.value, event.outcome.owner) == (
-            "Confidential", "extend", str(s.partnership.id),
+            "Personal", "extend", s.mentee.id,
         )
 
     def test_outsiders_may_not(self):

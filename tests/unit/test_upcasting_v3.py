@@ -44,6 +44,12 @@ class TestProgressReviewed:
         assert state["outcome"] == Confidential("0b5c4a4e-3f0c-4a7e-9d61-1f6f2d8c9a01", "extend")
         assert state["notes"] == Confidential(str(PARTNERSHIP), "Going well")
 
+    def test_a_v3_outcome_stays_the_pairs_confidential_data_at_v4(self):
+        state = v2(PARTNERSHIP, "p-mentor", "mentor", outcome=Confidential(str(PARTNERSHIP), "continue"),
+                   notes=Confidential(str(PARTNERSHIP), "n"))
+        Partnership.ProgressReviewed.upcast_v3_v4(state)
+        assert state["outcome"] == Confidential(str(PARTNERSHIP), "continue")
+
     def test_an_outcome_already_confidential_is_left_as_it_is(self):
         state = v2(PARTNERSHIP, "p-mentor", "mentor", outcome=Confidential(str(PARTNERSHIP), "end"),
                    notes=Confidential(str(PARTNERSHIP), ""))
@@ -73,9 +79,9 @@ class TestConsentBeforeItWasRecorded:
         assert (state["consent"], state["special"], state["capacity"]) == (None, None, 2)
 
 
-def test_the_four_events_are_at_version_3():
+def test_the_four_events_are_at_version_3_but_the_review_at_4():
     versions = {cls.__qualname__: cls.class_version for cls in (
         Partnership.FeedbackSubmitted, Partnership.ProgressReviewed, Case.MatchingRequestSubmitted, Mentor.JoinedPool,
     )}
-    assert versions == {"Partnership.FeedbackSubmitted": 3, "Partnership.ProgressReviewed": 3,
+    assert versions == {"Partnership.FeedbackSubmitted": 3, "Partnership.ProgressReviewed": 4,
                         "Case.MatchingRequestSubmitted": 3, "Mentor.JoinedPool": 3}

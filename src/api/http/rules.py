@@ -58,6 +58,8 @@ POLICY: dict[str, Rule] = {
     "GET /dev/demo-sign-in": PUBLIC,
     # anyone signed in
     "GET /me": EVERYONE,
+    "GET /me/export": EVERYONE,  # the caller's own subject-access copy
+    "GET /me/export.html": EVERYONE,
     # programmes
     "GET /programmes": EVERYONE,
     "GET /programmes/{programme_id}": EVERYONE,

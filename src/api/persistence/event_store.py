@@ -19,12 +19,14 @@ from eventsourcing.application import (
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from api.persistence.chain import CHAIN
 from api.persistence.copies import copy_aggregate
 from api.persistence.idempotency import IdempotencyStore, idempotency_store_for
 from api.persistence.keys import KEYS_CHANNEL, key_store_for
 from api.persistence.people import person_registry_for
 from domain import Conflict, Mentor, NotFound, Partnership, Programme
 from projections.listener import Listener
+from projections.sql import Store
 from retention.keystore import KeyStore, MasterKeys, subkey
 from retention.people import PersonRegistry
 from retention.protection import open_sealed, register_protection
@@ -97,6 +99,9 @@ class EventStore(Application[UUID]):
         self.keys.create_table()
         self.people.create_table()
         self.idempotency.create_table()
+        store = Store.beside(self.recorder)
+        if store is not None:
+            store.create(CHAIN)
 
     def load(self, cls: type[A], aggregate_id: UUID) -> A:
         """A private copy for one command: the cached aggregate is never handed out, so a

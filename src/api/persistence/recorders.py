@@ -1,4 +1,6 @@
-"""The PostgreSQL application recorder, its statements rendered once, its writes in one trip.
+"""The application recorders: the library's, each writing the hash chain (`chain`) in the
+same transaction as the events; and on PostgreSQL one whose statements are rendered once
+and whose writes go in one trip.
 
 The library's recorder builds psycopg `sql.Composed` objects and renders them to text on
 every execute, and sends a write as a pipeline that the thread must come back to (while
@@ -20,10 +22,14 @@ from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import retry
 import psycopg
-from psycopg.rows import tuple_row
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
+
+from api.persistence.chain import CHAIN, postgres_insert_and_link, postgres_link_inserted, sqlite_chain
 
 COLUMNS = "originator_id, originator_version, topic, state"
 
@@ -32,25 +38,53 @@ def _rendered(statement: Composable) -> bytes:
     return statement.as_bytes()
 
 
-class OneTripRecorder(PostgresApplicationRecorder):
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    """The library's SQLite recorder, linking each write's events into the hash chain."""
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if ids:
+            sqlite_chain(c, [(i, e.originator_id, e.originator_version, e.topic, e.state)
+                             for i, e in zip(ids, stored_events, strict=True)])
+        return ids
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    """The library's PostgreSQL recorder, linking each write's events into the hash chain in
+    the same transaction (under the same table lock)."""
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        table = _rendered(SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(events_table_name)))
-        self._table = table.decode()
+        self._events = _rendered(SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(events_table_name))).decode()
+        self._chain = _rendered(SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(CHAIN.name))).decode()
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any,
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            curs.execute(postgres_link_inserted(self._events, self._chain), (list(ids),))
+        return ids
+
+
+class OneTripRecorder(ChainedPostgresRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self._table = self._events
         self._lock_sql = [_rendered(s) for s in self.lock_table_statements]
         self._notify_sql = _rendered(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
-        self._transaction_head = b"; ".join([b"BEGIN", *self._lock_sql, self._notify_sql, b""]) + (
-            f"INSERT INTO {self._table} ({COLUMNS}) VALUES ".encode()
-        )
-        self._transaction_tail = b" RETURNING notification_id; COMMIT"
+        insert_head, insert_tail = postgres_insert_and_link(self._events, self._chain, COLUMNS)
+        self._transaction_head = b"; ".join([b"BEGIN", *self._lock_sql, self._notify_sql, b""]) + insert_head.encode()
+        self._transaction_tail = insert_tail.encode() + b"; COMMIT"
         self._select_sql: dict[tuple[bool, bool, bool, bool], bytes] = {}
 
     # -- writing ---------------------------------------------------------------------------
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's transaction in one round trip: BEGIN; SET LOCAL lock_timeout; LOCK TABLE
-        … IN EXCLUSIVE MODE; NOTIFY; the INSERT … RETURNING notification_id; COMMIT, sent as one
-        simple query with the values quoted by psycopg. The table lock is then never held while
+        … IN EXCLUSIVE MODE; NOTIFY; one statement that inserts the events, links exactly those
+        into the hash chain and answers their notification ids; COMMIT — sent as one simple
+        query with the values quoted by psycopg. The table lock is then never held while
         this process waits for a thread to be scheduled between statements."""
         if self.datastore.enable_db_functions or not stored_events:
             return super().insert_events(stored_events, **kwargs)
@@ -69,10 +103,13 @@ class OneTripRecorder(PostgresApplicationRecorder):
                 with contextlib.suppress(psycopg.Error):
                     conn.rollback()  # a failed statement leaves the transaction open and aborted
                 raise
-            while not (curs.statusmessage or "").startswith("INSERT"):
+            while not (curs.statusmessage or "").startswith("SELECT"):  # the ids the INSERT returned
                 if not curs.nextset():
                     raise ProgrammingError("the write's INSERT returned no result")
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            ids = [row["notification_id"] for row in curs.fetchall()]
+            if len(ids) != len(stored_events):
+                raise ProgrammingError(f"the write returned {len(ids)} ids for {len(stored_events)} events")
+            return ids
 
     # -- reading ---------------------------------------------------------------------------
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

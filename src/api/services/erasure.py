@@ -29,7 +29,7 @@ from api.services.commanding import Recorded
 from api.services.matching_queue import MatchingQueue
 from domain import (
     SYSTEM, Case, Conflict, Invalid, Mentor, MentorStatus, NotAllowed, NotFound, Partnership, PartnershipStatus,
-    RequestKind, RequestState, Stage, SubjectRequest,
+    RequestKind, Stage, SubjectRequest,
 )
 from projections.data_protection_queries import Records
 from projections.results import HoldSummary
@@ -86,8 +86,8 @@ class ErasureCommands(MatchingQueue):
         request = self.load(SubjectRequest, request_id)
         if request.kind is RequestKind.ACCESS:
             raise NotAllowed(f"request {request_id} asks for an export, not an erasure")
-        if request.state is not RequestState.RECEIVED:
-            raise NotAllowed(f"request {request_id} is already {request.state.value}")
+        with self.acting(actor):
+            request.authorise_completion()  # before anything is destroyed
         plan = self._plan(str(request_id), request.subject_id)
         _refuse_if_held(plan)
         counts = self.erase(plan)

@@ -18,6 +18,8 @@ SPEC = {  # test_api_canaries.py reads its GET routes from here
     "GET /dashboard/{name}": "public",
     "GET /dev/demo-sign-in": "public",
     "GET /me": "administrator line_manager mentor mentee auditor dpo",
+    "GET /me/export": "administrator line_manager mentor mentee auditor dpo",
+    "GET /me/export.html": "administrator line_manager mentor mentee auditor dpo",
     "GET /programmes": "administrator line_manager mentor mentee auditor dpo",
     "GET /programmes/{programme_id}": "administrator line_manager mentor mentee auditor dpo",
     "POST /programmes": "administrator",

@@ -106,8 +106,7 @@ class TestEverythingIsReachable:
                                            "period": f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"},
                                    headers=api.headers(c.people[role]))
         # `cases_waiting` is read by the extension grant, a command (see the test above)
-        assert sorted(set(queries) - read - {"cases_waiting"} - UNUSED) == []
-        assert read & UNUSED == set(), "a route reads it now: take it off UNUSED"
+        assert sorted(set(queries) - read - {"cases_waiting"}) == []
         assert sorted(set(from_the_store) - read_from_the_store) == []
 
 
@@ -133,9 +132,6 @@ def fill(path: str, c, ids: dict[str, str]) -> str:
                        hold_id=ids.get("hold"))
 
 
-# A read-model query that nothing in src/ calls (no route, no service): reported, to be removed
-# or used; listed so the reachability check stays honest about it.
-UNUSED = {"request"}
 MENTOR = "00000000-0000-4000-8000-000000000001"
 UNKNOWN = {"erasure": "00000000-0000-4000-8000-0000000000e1", "access": "00000000-0000-4000-8000-0000000000a1",
            "hold": "00000000-0000-4000-8000-0000000000b1"}

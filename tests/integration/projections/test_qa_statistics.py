@@ -3,12 +3,14 @@ that no suppressed count can be recovered from a published total."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 from lifecycle import ADMIN, TODAY, World
+from read_model_checks import assert_equals_fresh_rebuild
 
-from domain import Invalid
+from domain import Actor, Invalid, Role
 from projections.qa import quarter_bounds
 from projections.suppression import suppressed_cells
 
@@ -114,7 +116,9 @@ class TestProgrammeStatistics:
         assert hidden["eois_approved"].suppressed and hidden["eois_declined"].suppressed
         assert hidden["eois"].value == 12 and hidden.threshold == 8
 
-    def test_outcomes_of_a_whole_cohort_are_counted(self, app, runner, read_models):
+    @staticmethod
+    def rated_cohort(app):
+        """Five completed partnerships with one mentor: each mentee rates 4, the mentor 5."""
         world = World.create(app)
         mentor, mentor_actor = world.mentor(capacity=10)
         cases = [world.case("active", mentor_id=mentor) for _ in range(5)]
@@ -126,6 +130,10 @@ class TestProgrammeStatistics:
             app.request_feedback(pid, ADMIN)
             app.submit_feedback(pid, 4, "", case["mentee"])
             app.submit_feedback(pid, 5, "", mentor_actor)
+        return world, mentor_actor
+
+    def test_outcomes_of_a_whole_cohort_are_counted(self, app, runner, read_models):
+        world, _ = self.rated_cohort(app)
         runner.catch_up()
         stats = read_models.statistics(world.programme_id, QUARTER).as_dict()
         assert stats["eois"] == 5 and stats["eois_approved"] == 5 and stats["approval_rate"] == 1.0
@@ -136,6 +144,20 @@ class TestProgrammeStatistics:
         assert stats["partnerships_started"] == 5 and stats["sessions_per_partnership"] == 3.0
         assert stats["ended_completed"] == 5 and stats["completion_rate"] == 1.0
         assert (stats["rating_4"], stats["rating_5"], stats["mean_rating"]) == (5, 5, 4.5)
+
+    def test_an_erased_raters_ratings_are_kept_sealed_and_no_longer_counted(self, app, runner, read_models):
+        world, mentor = self.rated_cohort(app)
+        runner.catch_up()
+        stored = read_models.store.query("SELECT rating FROM rm_statistics_feedback")
+        assert len(stored) >= 10 and all(json.loads(r["rating"])["c"] not in ("4", "5") for r in stored)
+        request = app.receive_request("erasure", Actor("dpo-stats", Role.DPO), TODAY, person_id=mentor.id)
+        runner.catch_up()  # erasure finds the person's records in current read models
+        app.execute_erasure(request.id, Actor("dpo-stats", Role.DPO))
+        runner.catch_up()
+        stats = read_models.statistics(world.programme_id, QUARTER).as_dict()
+        assert (stats["feedback_responses"], stats["rating_4"], stats["rating_5"]) == (5, 5, 0)
+        assert stats["mean_rating"] == 4.0
+        assert_equals_fresh_rebuild(app, read_models.store)  # what a rebuild after erasure writes
 
     def test_a_figure_that_counts_the_same_people_as_a_hidden_one_is_hidden_with_it(self, app, runner, read_models):
         """Six calls, five to agreement: the one without is hidden, and so is its complement;

@@ -3,6 +3,7 @@ model, a log line or a projection's hands; each read model holds only its allow-
 
 from __future__ import annotations
 
+import json
 import logging
 
 from uuid import uuid4
@@ -14,7 +15,7 @@ from lifecycle import ADMIN, TODAY, World
 from domain import Actor, Confidential, Partnership, Personal, PersonDetails, Role, SpecialCategory
 from projections import line_managers, statistics
 from projections.decoding import WITHHELD, Deferred
-from projections.rows import PrivacyViolation, row, sealed
+from projections.rows import PrivacyViolation, as_recorded, row, sealed
 
 
 def plant_canaries(app, secret: str, personal: str) -> dict:
@@ -109,7 +110,19 @@ class TestRowsRefuseProtectedValues:
             row(name=Personal("someone", "A Name"))
         with pytest.raises(PrivacyViolation):
             sealed(Personal("someone", "A Name"))  # decrypted already: it may not enter at all
-        assert row(name=sealed(Personal("someone", Deferred(None, stored)))) == {"name": '{"o":"someone","c":"c2VhbGVk"}'}
+        assert row(name=sealed(Personal("someone", Deferred(stored)))) == {"name": '{"o":"someone","c":"c2VhbGVk"}'}
+
+    def test_a_value_recorded_in_clear_before_it_was_protected_is_kept_as_recorded(self, app):
+        owner = f"rater-{uuid4().hex}"
+        kept = as_recorded(Personal(owner, 4))  # a v2 rating, upcast
+        assert json.loads(kept) == {"o": owner, "clear": 4}
+        assert as_recorded(Personal(owner, Deferred({"o": owner, "c": "c2VhbGVk"}))) == f'{{"o":"{owner}","c":"c2VhbGVk"}}'
+        with pytest.raises(PrivacyViolation):
+            as_recorded(Confidential(owner, 4))
+        app.keys.key_for(f"subject:{owner}", create=True)
+        assert app.open_sealed(kept) == 4
+        app.keys.destroy_all([f"subject:{owner}"])
+        assert app.open_sealed(kept) is None  # no longer once its owner is erased
 
     def test_containers_that_could_smuggle_a_value_are_refused(self):
         with pytest.raises(PrivacyViolation):

@@ -1,8 +1,10 @@
 """Subject-access export: everything held about the subject, and nothing of anyone else's.
 
 Every personal field of the subject, and of a third party around them, carries a canary of
-its own; the export (JSON and the printable page) holds every canary of the subject's and
-none of the third party's, and names no other person by id."""
+its own. The person's own copy (`GET /me/export`) holds every canary of theirs and none of
+the third party's; the data-protection officer's copy (JSON and the printable page) holds
+every canary of theirs except their partnerships' confidential content, which the officer
+never sees; neither names another person by id."""
 
 from __future__ import annotations
 
@@ -111,6 +113,15 @@ def page(api, officer, request_id) -> str:
     return response.text
 
 
+def confidential(canaries: dict[str, str]) -> dict[str, str]:
+    """The pair's confidential content: session notes and actions, review notes."""
+    return {f: c for f, c in canaries.items() if "notes" in f or "actions" in f}
+
+
+def not_confidential(canaries: dict[str, str]) -> dict[str, str]:
+    return {f: c for f, c in canaries.items() if f not in confidential(canaries)}
+
+
 def missing(canaries: dict[str, str], text: str) -> list[str]:
     return [field for field, canary in canaries.items() if canary not in text]
 
@@ -119,12 +130,37 @@ def present(canaries: dict[str, str], text: str) -> list[str]:
     return [field for field, canary in canaries.items() if canary in text]
 
 
+class TestThePersonsOwnCopy:
+    @pytest.fixture
+    def own(self, api, story) -> dict:
+        api.settle()
+        return ok(api.get("/me/export", story["subject"]))
+
+    def test_holds_every_field_of_theirs_confidential_content_included(self, own, story):
+        assert confidential(story["mine"])  # the story has some
+        assert missing(story["mine"], json.dumps(own)) == []
+        assert own["confidential_withheld"] == 0
+
+    def test_holds_none_of_the_third_partys_data_and_no_other_persons_id(self, own, story):
+        assert present(story["theirs"], json.dumps(own)) == []
+        assert present(dict(enumerate(story["others"])), json.dumps(own)) == []
+
+    def test_as_a_page_too(self, api, story):
+        api.settle()
+        response = api.get("/me/export.html", story["subject"])
+        assert response.status_code == 200 and missing(story["mine"], response.text) == []
+
+
 class TestTheExport:
     def test_names_the_subject_and_their_identity(self, export, story):
         assert (export["person_id"], export["identity"]) == (story["subject"].id, identity_of(story["subject"]))
 
-    def test_holds_every_personal_field_of_the_subject(self, export, story):
-        assert missing(story["mine"], json.dumps(export)) == []
+    def test_holds_every_personal_field_of_the_subject_but_the_pairs_confidential_content(self, export, story):
+        assert missing(not_confidential(story["mine"]), json.dumps(export)) == []
+
+    def test_the_officer_never_sees_the_pairs_confidential_content(self, export, story):
+        assert present(confidential(story["mine"]), json.dumps(export)) == []
+        assert export["confidential_withheld"] == len(confidential(story["mine"]))
 
     def test_holds_none_of_the_third_partys_data(self, export, story):
         assert present(story["theirs"], json.dumps(export)) == []
@@ -144,8 +180,9 @@ class TestTheExport:
 
 
 class TestThePrintablePage:
-    def test_holds_every_personal_field_of_the_subject(self, page, story):
-        assert missing(story["mine"], page) == []
+    def test_holds_every_personal_field_of_the_subject_but_the_pairs_confidential_content(self, page, story):
+        assert missing(not_confidential(story["mine"]), page) == []
+        assert present(confidential(story["mine"]), page) == []
 
     def test_holds_none_of_the_third_partys_data_and_no_other_persons_id(self, page, story):
         assert present(story["theirs"], page) == []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from api.http.auth import Authenticator
-from api.http.deps import CurrentActor, bearer, get_authenticator
+from api.http import views
+from api.http.deps import CurrentActor, TrellisDep, bearer, get_authenticator
 from api.http.problems import COMMON
 from api.http.schemas.oversight import DemoSignIn, Health, Me
 
@@ -34,3 +36,14 @@ def me(actor: CurrentActor, credentials: Annotated[HTTPAuthorizationCredentials,
             description="Empty unless the server was started by `trellis demo`.")
 def demo_sign_in(request: Request) -> list[DemoSignIn]:
     return [DemoSignIn(**entry) for entry in (request.app.state.demo_sign_in or [])]
+
+
+@router.get("/me/export", summary="Everything Trellis holds about me",
+            description="Your own subject-access copy, your partnerships' confidential records included.")
+def my_export(actor: CurrentActor, trellis: TrellisDep) -> dict[str, Any]:
+    return trellis.subject_export(actor.id, confidential=True).as_dict()
+
+
+@router.get("/me/export.html", summary="Everything Trellis holds about me, to print", response_class=HTMLResponse)
+def my_export_page(actor: CurrentActor, trellis: TrellisDep) -> HTMLResponse:
+    return HTMLResponse(views.export_page(trellis.subject_export(actor.id, confidential=True)))
