@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install browser run test bench clean
+.PHONY: install browser wrk run test bench clean
 
 install: $(VENV)/.installed
 
@@ -13,8 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# Development mode, set explicitly: the published development secrets, the demo, on 127.0.0.1 only.
 run: install
-	$(BIN)/trellis demo
+	TRELLIS_ENVIRONMENT=development $(BIN)/trellis demo
 
 # The end-to-end test drives Debian's chromium. Outside CI a machine that cannot install
 # it still runs everything else (the browser test then skips, saying why); under CI it fails.
@@ -22,9 +23,13 @@ browser:
 	@bash tests/e2e/install-browser.sh || { [ -z "$$CI" ] && echo "chromium unavailable: the browser test will skip"; }
 
 test: install browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	TRELLIS_ENVIRONMENT=development $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+# The HTTP benchmark drives the server with Debian's wrk.
+wrk:
+	@bash bench/install-wrk.sh
+
+bench: install wrk
 	$(BIN)/python -m bench
 
 clean:

@@ -8,4 +8,4 @@ suite module that exists, in `SUITES` order; each also runs alone
 - `run(args) -> bool`: measures, prints its table, and says whether its target was met.
 """
 
-SUITES = ("events", "projections", "http", "erasure")
+SUITES = ("events", "projections", "http", "erasure", "chain")

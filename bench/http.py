@@ -1,205 +1,199 @@
-"""Issue 4: the HTTP API under concurrent clients on loopback, beside a trivial endpoint.
+"""The HTTP API under load from `wrk`, beside a bare FastAPI app served the same way.
 
-The real app is served by `trellis serve --no-projections` in its own process, with the
-read models kept by `trellis projections run` in another (the production layout), on the
-PostgreSQL database `trellis_bench`. In one run, `--clients` concurrent clients (each a
-thread with its own keep-alive connection) hit, in turn: `GET /health` (the trivial
-endpoint: routing, auth-free, no database), `GET /programmes/{id}/pipeline` (the
-dashboard's board, read from the read models) and `POST /partnerships/{id}/sessions`
-(a command: a confidential session encrypted and recorded, with an Idempotency-Key).
-Every request loop is bounded by time; everything stays on 127.0.0.1.
-Target: the command's p99 under 200 ms at 16 concurrent clients.
+On the PostgreSQL database `trellis_bench`, a programme of `--cases` cases (100,000 by
+default; `bench.programme` writes it through the domain in bulk, once) and `--pairs`
+active partnerships. For each worker count in `--workers` (1 and 2): the bare app
+(`bench.bare`, one trivial route) and then Trellis (`trellis serve --no-projections
+[--workers N]`, the projection worker its own process), each under uvicorn with the same
+settings, are driven by wrk at `--connections` connections for `--seconds` a figure:
+- `GET /health` on both (the trivial route; the bare app's rate is the limit);
+- `GET /programmes/{id}/pipeline` (the board) and `GET /cases/{id}` (a case page), as an
+  administrator (each one also writes its access-log entry);
+- `POST /partnerships/{id}/sessions` (a command: a confidential session encrypted and
+  recorded), as the pair's mentee, with a new Idempotency-Key on every request.
+Targets: /health ≥ 50 % of the bare app's rate; board and case page p99 < 50 ms; the command
+p99 < 100 ms; 2 workers ≥ 1.3 × 1 worker on the command. Everything stays on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
-from http.client import HTTPConnection
-from itertools import cycle
 from pathlib import Path
-from urllib.parse import urlsplit
-from uuid import uuid4
 
 import httpx
 
-from api.bootstrap import build_app
 from api.http.auth import issue_token
-from bench.common import (
-    Figure, background_busy, measure_in_turn, now, percentile, prepare_database, print_table,
-    server_version, settings_from, suite_main,
-)
-from bench.world import ADMIN, active_partnerships
-from domain import Partnership
+from bench import wrk
+from bench.common import background_busy, now, prepare_database, server_version, settings_from, suite_main
+from bench.programme import large_programme
+from bench.world import ADMIN
 
-TARGET_P99_SECONDS = 0.200
+TARGET_HEALTH_SHARE = 0.50
+TARGET_READ_P99 = 50.0
+TARGET_COMMAND_P99 = 100.0
+TARGET_SCALING = 1.3
 NOTES = "Talked through the timetable change and how to bring the department with us."
 ACTIONS = "Draft the consultation note before the next session."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("http")
-    group.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
-    group.add_argument("--partnerships-per-client", type=int, default=2)
-    group.add_argument("--http-port", type=int, default=0, help="loopback port for the app (default: a free one)")
+    group.add_argument("--cases", type=int, default=100_000, help="cases in the benchmark's programme")
+    group.add_argument("--pairs", type=int, default=64, help="active partnerships the command records sessions on")
+    group.add_argument("--connections", type=int, default=16, help="wrk's open connections")
+    group.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="API worker processes to measure")
+    group.add_argument("--http-seconds", type=float, default=10.0, help="wrk's run per figure")
 
 
 def run(args: argparse.Namespace) -> bool:
-    prepare_database(args)
-    busy_before = background_busy()
-    settings = settings_from(args)
-    app = build_app(settings)
-    try:
-        partnerships = active_partnerships(app, args.clients * args.partnerships_per_client)
-        programme_id = app.load(Partnership, partnerships[0].id).programme_id
-    finally:
-        app.close()
-    admin_token = issue_token(settings, ADMIN.id, [ADMIN.role.value])
-    sessions = [(p.id, issue_token(settings, p.mentee.id, ["mentee"])) for p in partnerships]
-    with served(args) as url:
-        health, board, command = measure_in_turn([
-            Figure("GET /health (trivial)", args.clients, _requests(url, _fixed("GET", "/health", None))),
-            Figure("GET /programmes/{id}/pipeline (board)", args.clients, _requests(
-                url, _fixed("GET", f"/programmes/{programme_id}/pipeline", admin_token))),
-            Figure("POST /partnerships/{id}/sessions (command)", args.clients, _requests(
-                url, _recording(sessions, args.partnerships_per_client), expect=201)),
-        ], args)
-    busy_after = background_busy()
-    print_table(
-        f"http (issue 4) · {now()} · PostgreSQL {server_version(args)} · {args.clients} clients · "
-        f"{args.seconds:g} s per figure in {args.rounds} rounds · one uvicorn process + one projection worker\n"
-        f"{os.cpu_count()} CPUs; other work kept {busy_before:.0%} of them busy before the run and "
-        f"{busy_after:.0%} after",
-        [health, board, command],
-        [("board / trivial (throughput)", board, health), ("command / trivial (throughput)", command, health)],
-    )
-    if max(busy_before, busy_after) > args.max_busy:
-        print(f"target: not judged: the machine was busy with other work (over {args.max_busy:.0%})")
+    if wrk.available() is None:
+        print("http: wrk is not installed (`make bench` installs it: bench/install-wrk.sh)")
         return False
-    p99 = percentile(command.latencies, 99)
-    met = p99 < TARGET_P99_SECONDS
-    print(f"target: command p99 < {TARGET_P99_SECONDS * 1000:.0f} ms at {args.clients} clients: "
-          f"{p99 * 1000:.1f} ms, {'met' if met else 'MISSED'}")
-    return met
+    prepare_database(args)
+    settings = settings_from(args)
+    world = large_programme(settings, args.cases, args.pairs)
+    admin = issue_token(settings, ADMIN.id, [ADMIN.role.value])
+    figures = {
+        "board": [wrk.Target(f"/programmes/{world.programme_id}/pipeline", admin)],
+        "case page": [wrk.Target(f"/cases/{world.case_id}", admin)],
+        "command": [wrk.Target(f"/partnerships/{p.partnership_id}/sessions", issue_token(
+            settings, p.mentee_identity, ["mentee"]), _session()) for p in world.pairs],
+    }
+    busy_before = background_busy()
+    results: list[wrk.Result] = []
+    for workers in args.workers:
+        measure = lambda label, url, targets: results.append(wrk.run(  # noqa: E731
+            label, url, targets, workers=workers, connections=args.connections, seconds=args.http_seconds))
+        with served_bare(workers) as url:
+            measure("bare FastAPI: GET /health", url, [wrk.Target("/health")])
+        with served_trellis(args, workers) as url:
+            measure("GET /health", url, [wrk.Target("/health")])
+            for label, targets in figures.items():
+                measure(label, url, targets)
+    busy_after = background_busy()
+    _print(args, world.cases, results, busy_before, busy_after)
+    if max(busy_before, busy_after) > args.max_busy:
+        print(f"targets: not judged: the machine was busy with other work (over {args.max_busy:.0%})")
+        return False
+    return _judge(results)
 
 
-Request = tuple[str, str, str | None, dict | None]
+def _session() -> dict:
+    return {"held_on": date.today().isoformat(), "minutes": 60, "medium": "video", "notes": NOTES, "actions": ACTIONS}
 
 
-def _fixed(method: str, path: str, token: str | None) -> Callable[[int], Callable[[], Request]]:
-    return lambda _: lambda: (method, path, token, None)
+def _print(args, cases: int, results: list[wrk.Result], busy_before: float, busy_after: float) -> None:
+    print(f"\nhttp · {now()} · PostgreSQL {server_version(args)} · {os.cpu_count()} CPUs (shared by wrk, the "
+          f"server and PostgreSQL) · {cases:,} cases · wrk -t2 -c{args.connections} -d{args.http_seconds:g}s · "
+          f"uvicorn, projections in their own process\nother work kept {busy_before:.0%} of the CPUs busy "
+          f"before the run and {busy_after:.0%} after")
+    print(f"{'measurement':<34} {'workers':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}")
+    for r in results:
+        print(f"{r.label:<34} {r.workers:>7} {r.per_second:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.failed:>7}")
 
 
-def _recording(sessions: list[tuple], per_client: int) -> Callable[[int], Callable[[], Request]]:
-    """Each client records sessions on its own partnerships, as their mentee."""
-    def make(index: int) -> Callable[[], Request]:
-        mine = cycle(sessions[index * per_client:(index + 1) * per_client])
-
-        def next_request() -> Request:
-            partnership_id, token = next(mine)
-            body = {"held_on": date.today().isoformat(), "minutes": 60, "medium": "video",
-                    "notes": NOTES, "actions": ACTIONS}
-            return "POST", f"/partnerships/{partnership_id}/sessions", token, body
-
-        return next_request
-
-    return make
-
-
-def _requests(
-    url: str, requests_for: Callable[[int], Callable[[], Request]], expect: int = 200
-) -> Callable[[int, ExitStack], Callable[[], None]]:
-    """A worker factory: one keep-alive connection per worker (the standard library's client,
-    the lightest on the CPU the server shares); an unexpected answer stops the run."""
-    address = urlsplit(url)
-
-    def make(index: int, stack: ExitStack) -> Callable[[], None]:
-        connection = HTTPConnection(address.hostname, address.port, timeout=30)
-        stack.callback(connection.close)
-        next_request = requests_for(index)
-
-        def call() -> None:
-            method, path, token, body = next_request()
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            payload = None
-            if body is not None:
-                payload = json.dumps(body).encode()
-                headers |= {"Content-Type": "application/json", "Idempotency-Key": uuid4().hex}
-            connection.request(method, path, body=payload, headers=headers)
-            answer = connection.getresponse()
-            text = answer.read()
-            if answer.status != expect:
-                raise RuntimeError(f"{method} {path}: {answer.status} {text[:200]!r}")
-
-        return call
-
-    return make
+def _judge(results: list[wrk.Result]) -> bool:
+    by = {(r.label, r.workers): r for r in results}
+    checks = []
+    for workers in sorted({r.workers for r in results}):
+        bare, health = by[("bare FastAPI: GET /health", workers)], by[("GET /health", workers)]
+        share = health.per_second / bare.per_second if bare.per_second else 0.0
+        checks.append((f"{workers} worker(s): GET /health ≥ {TARGET_HEALTH_SHARE:.0%} of the bare app's rate",
+                       f"{share:.0%}", share >= TARGET_HEALTH_SHARE))
+        for label in ("board", "case page"):
+            p99 = by[(label, workers)].p99_ms
+            checks.append((f"{workers} worker(s): {label} p99 < {TARGET_READ_P99:.0f} ms", f"{p99:.1f} ms",
+                           p99 < TARGET_READ_P99))
+        p99 = by[("command", workers)].p99_ms
+        checks.append((f"{workers} worker(s): command p99 < {TARGET_COMMAND_P99:.0f} ms", f"{p99:.1f} ms",
+                       p99 < TARGET_COMMAND_P99))
+    if ("command", 1) in by and ("command", 2) in by:
+        scaling = by[("command", 2)].per_second / max(by[("command", 1)].per_second, 1e-9)
+        checks.append((f"command: 2 workers ≥ {TARGET_SCALING:g} × 1 worker", f"{scaling:.2f} ×",
+                       scaling >= TARGET_SCALING))
+    failed = [r for r in results if r.failed]
+    for r in failed:
+        checks.append((f"{r.label} ({r.workers} worker(s)) answered without errors", f"{r.failed} failed", False))
+    for text, value, met in checks:
+        print(f"target: {text}: {value}, {'met' if met else 'MISSED'}")
+    return all(met for _, _, met in checks)
 
 
-# -- the served app ------------------------------------------------------------------------------
+# -- the served apps ---------------------------------------------------------------------------
 def _environment(args: argparse.Namespace) -> dict[str, str]:
     return os.environ | {
         "TRELLIS_ENVIRONMENT": "test", "TRELLIS_PERSISTENCE": "postgres", "TRELLIS_POSTGRES_HOST": args.host,
         "TRELLIS_POSTGRES_PORT": str(args.port), "TRELLIS_POSTGRES_USER": args.user,
         "TRELLIS_POSTGRES_PASSWORD": args.password, "TRELLIS_POSTGRES_DBNAME": args.dbname,
-        "TRELLIS_POSTGRES_POOL_SIZE": str(args.clients + 4), "TRELLIS_POSTGRES_MAX_OVERFLOW": "8",
+        "TRELLIS_POSTGRES_POOL_SIZE": str(args.connections + 4), "TRELLIS_POSTGRES_MAX_OVERFLOW": "8",
     }
 
 
 @contextmanager
-def served(args: argparse.Namespace) -> Iterator[str]:
-    """`trellis serve --no-projections` and `trellis projections run`, each its own process;
-    their JSON logs go to a temporary folder. Both are stopped (SIGTERM, then SIGKILL) after."""
-    port = args.http_port or _free_port()
-    url = f"http://127.0.0.1:{port}"
+def served_bare(workers: int) -> Iterator[str]:
+    port = _free_port()
+    command = [sys.executable, "-m", "uvicorn", "bench.bare:app", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    with _processes([("bare", command, os.environ.copy())]) as logs:
+        yield _wait_until_up(f"http://127.0.0.1:{port}", logs / "bare.log")
+
+
+@contextmanager
+def served_trellis(args: argparse.Namespace, workers: int) -> Iterator[str]:
+    """`trellis projections run` and `trellis serve --no-projections [--workers N]`, each its own
+    process (their JSON logs in a temporary folder), stopped after."""
+    port = _free_port()
     trellis = [sys.executable, "-m", "api.cli"]
-    with tempfile.TemporaryDirectory(prefix="trellis-bench-http-") as logs, ExitStack() as stack:
-        env = _environment(args)
-        for name, command in (
-            ("projections", [*trellis, "projections", "run"]),
-            ("api", [*trellis, "serve", "--no-projections", "--host", "127.0.0.1", "--port", str(port)]),
-        ):
-            log = stack.enter_context(open(Path(logs) / f"{name}.log", "wb"))
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    serve = [*trellis, "serve", "--no-projections", "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        serve += ["--workers", str(workers)]
+    env = _environment(args)
+    with _processes([("projections", [*trellis, "projections", "run"], env), ("api", serve, env)]) as logs:
+        yield _wait_until_up(f"http://127.0.0.1:{port}", logs / "api.log")
+
+
+@contextmanager
+def _processes(commands: list[tuple[str, list[str], dict]]) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="trellis-bench-http-") as folder, ExitStack() as stack:
+        for name, command, env in commands:
+            log = stack.enter_context(open(Path(folder) / f"{name}.log", "wb"))
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       cwd=Path(__file__).resolve().parent.parent)
             stack.callback(_stop, process)
-        _wait_until_up(url, process, Path(logs) / "api.log")
-        yield url
+        yield Path(folder)
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+def _wait_until_up(url: str, log: Path, timeout: float = 60.0) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited ({process.returncode}):\n{log.read_text()[-2000:]}")
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
+                return url
         except httpx.TransportError:
             pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the app did not answer on {url} within {timeout:g} s")
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on {url} within {timeout:g} s:\n{log.read_text()[-2000:]}")
 
 
 def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

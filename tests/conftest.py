@@ -6,6 +6,7 @@ unreachable server fails the run. Elsewhere its tests skip with the reason shown
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import psycopg
 from psycopg import sql
 import pytest
 
+# Production is the default environment and refuses to start without secrets of its own: the
+# suite (and every `trellis` process it starts) runs in development mode, set explicitly.
+os.environ["TRELLIS_ENVIRONMENT"] = "development"
 sys.path.insert(0, str(Path(__file__).parent))
 
 from api.bootstrap import build_app, init_database  # noqa: E402

@@ -7,6 +7,7 @@ import base64
 import psycopg
 from psycopg import sql
 
+from api.persistence.checkpoints import SigningKey
 from api.services import Clock, Trellis, utc_now
 from api.settings import Settings, eventsourcing_env
 from projections import create_tables as create_read_model_tables
@@ -26,6 +27,8 @@ def build_app(settings: Settings, clock: Clock = utc_now) -> Trellis:
         clock=clock,
     )
     app.ledger = ErasureLedger(settings.erasure_ledger_path)
+    seed = settings.audit_signing_key_bytes
+    app.signing_key = SigningKey(seed) if seed is not None else None
     return app
 
 
@@ -46,15 +49,20 @@ def init_database(settings: Settings) -> None:
         app.close()
 
 
-def ensure_postgres_database(settings: Settings) -> None:
-    env = eventsourcing_env(settings)
-    params = {
-        "host": env["POSTGRES_HOST"], "port": env["POSTGRES_PORT"], "user": env["POSTGRES_USER"],
-        "password": env["POSTGRES_PASSWORD"], "connect_timeout": 5,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (env["POSTGRES_DBNAME"],)
-        ).fetchone()
+def ensure_postgres_database(settings: Settings) -> bool:
+    """Creates the PostgreSQL database unless it exists; whether it did."""
+    name = eventsourcing_env(settings)["POSTGRES_DBNAME"]
+    with postgres_server(settings) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(env["POSTGRES_DBNAME"])))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return not exists
+
+
+def postgres_server(settings: Settings) -> psycopg.Connection:
+    """An autocommit connection to the server's `postgres` database, for work on databases."""
+    env = eventsourcing_env(settings)
+    return psycopg.connect(
+        dbname="postgres", autocommit=True, host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], connect_timeout=5,
+    )

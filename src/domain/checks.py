@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -10,6 +12,15 @@ from domain.errors import Invalid
 from domain.recording import today
 
 E = TypeVar("E", bound=StrEnum)
+
+# Embeddings, overrides and isolates: text that shows in another order than it is stored in.
+# (The plain left-to-right and right-to-left marks, which names in mixed scripts need, are allowed.)
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
+# Categories that show nothing alone: format characters (zero-width spaces and joiners), controls,
+# spaces, lone combining marks, surrogates, private-use and unassigned code points.
+UNSEEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # Hangul fillers, the blank Braille pattern
 
 
 def text(value: object, field: str, limit: int, required: bool = False) -> str:
@@ -20,7 +31,19 @@ def text(value: object, field: str, limit: int, required: bool = False) -> str:
         raise Invalid(f"{field} is required")
     if len(value) > limit:
         raise Invalid(f"{field} is longer than {limit} characters")
+    if DIRECTION_CONTROLS.search(value):
+        raise Invalid(f"{field} contains a character that changes the direction of the text around it "
+                      "(such as a right-to-left override)")
+    if CONTROLS.search(value):
+        raise Invalid(f"{field} contains a control character")
+    if value and not visible(value):
+        raise Invalid(f"{field} has no visible characters")
     return value
+
+
+def visible(value: str) -> bool:
+    """Whether any character of the text shows something (not only zero-width or blank ones)."""
+    return any(unicodedata.category(c) not in UNSEEN and c not in BLANK_SIGNS for c in value)
 
 
 def choice(enum: type[E], value: object, field: str) -> E:

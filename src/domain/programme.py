@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.actors import Role
-from domain.checks import choice, whole_number
+from domain.checks import choice, text, whole_number
 from domain.errors import Invalid
 from domain.recording import TrellisAggregate, actor
 
@@ -76,6 +76,7 @@ class Programme(TrellisAggregate):
     @classmethod
     def register(cls, settings: ProgrammeSettings) -> Programme:
         actor().require(Role.ADMINISTRATOR)
+        text(settings.name, "name", 200, required=True)
         return cls(settings=settings.as_dict())
 
     @staticmethod
@@ -93,6 +94,7 @@ class Programme(TrellisAggregate):
 
     def reconfigure(self, settings: ProgrammeSettings) -> None:
         actor().require(Role.ADMINISTRATOR)
+        text(settings.name, "name", 200, required=True)
         self._reconfigured(settings=settings.as_dict())
 
     @event("Reconfigured")

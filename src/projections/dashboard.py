@@ -1,8 +1,9 @@
 """The administrator's dashboard: cases by stage, action queues, partnerships, names.
 
 Holds ids, stages, dates and the names an administrator works with (mentee and mentor
-names, from `Personal` values; nothing once erased). No statement, goals, reasons,
-preferences, session content or feedback answers.
+names, from `Personal` values; nothing once erased), and which steps a party takes for
+themselves someone else recorded for them (the recorder's role). No statement, goals,
+reasons, preferences, session content or feedback answers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain import Case, Mentor, Partnership, closed_reason_after, partnership_status_after, stage_after
-from projections.events import CASE_EVENTS, when
+from projections.events import CASE_EVENTS, recorded_by, when
 from projections.projection import Handlers, Projection, Writer
 from projections.rows import row, sealed
 from projections.sql import Table
@@ -19,14 +20,19 @@ CASES = Table("rm_dashboard_cases", {
     "case_id": "TEXT NOT NULL", "programme_id": "TEXT", "mentee_id": "TEXT", "line_manager_id": "TEXT",
     "matching": "TEXT", "stage": "TEXT", "stage_since": "TEXT", "submitted_at": "TEXT",
     "priority": "INTEGER", "mentor_id": "TEXT", "partnership_id": "TEXT", "closed_reason": "TEXT",
-}, ("case_id",), indexes=(("programme_id", "stage"),))
+    "eoi_recorded_by": "TEXT", "matching_request_recorded_by": "TEXT", "withdrawal_recorded_by": "TEXT",
+}, ("case_id",), indexes=(
+    ("programme_id", "stage", "stage_since"),  # the stage counts, and the board's queues oldest first
+    ("programme_id", "submitted_at", "case_id"),  # the list of cases, a page at a time
+))
 PARTNERSHIPS = Table("rm_dashboard_partnerships", {
     "partnership_id": "TEXT NOT NULL", "case_id": "TEXT", "programme_id": "TEXT", "mentee_id": "TEXT",
     "mentor_id": "TEXT", "status": "TEXT", "formed_at": "TEXT", "started_on": "TEXT",
     "mentee_signed": "INTEGER", "mentor_signed": "INTEGER", "extension_requested_at": "TEXT",
     "ended_at": "TEXT", "end_reason": "TEXT", "feedback_requested_at": "TEXT",
     "mentee_feedback": "INTEGER", "mentor_feedback": "INTEGER",
-}, ("partnership_id",), indexes=(("programme_id", "status"),))
+    "mentee_signature_recorded_by": "TEXT", "mentor_signature_recorded_by": "TEXT",
+}, ("partnership_id",), indexes=(("programme_id", "status"), ("programme_id", "formed_at")))
 SESSIONS = Table("rm_dashboard_sessions", {
     "partnership_id": "TEXT NOT NULL", "version": "BIGINT NOT NULL", "held_on": "TEXT",
 }, ("partnership_id", "version"))
@@ -44,6 +50,7 @@ def _eoi(e: Any, w: Writer) -> None:
     w.upsert(CASES, row(
         case_id=e.originator_id, programme_id=e.programme_id, mentee_id=e.mentee_id,
         line_manager_id=e.line_manager_id, matching=e.matching, submitted_at=when(e), priority=False,
+        eoi_recorded_by=recorded_by(e),
     ))
     w.upsert(PEOPLE, row(subject_id=e.mentee_id, name=sealed(e.details.get("name"))))
 
@@ -60,6 +67,16 @@ def _stage(e: Any, w: Writer) -> None:
 @on.on(Case.LineManagerApproved)
 def _approved(e: Any, w: Writer) -> None:
     w.upsert(CASES, row(case_id=e.originator_id, priority=e.priority))
+
+
+@on.on(Case.MatchingRequestSubmitted)
+def _matching_request(e: Any, w: Writer) -> None:
+    w.upsert(CASES, row(case_id=e.originator_id, matching_request_recorded_by=recorded_by(e)))
+
+
+@on.on(Case.Withdrawn)
+def _withdrawn(e: Any, w: Writer) -> None:
+    w.upsert(CASES, row(case_id=e.originator_id, withdrawal_recorded_by=recorded_by(e)))
 
 
 @on.on(Case.MatchProposed)
@@ -97,7 +114,7 @@ def _status(e: Any, w: Writer) -> None:
 
 @on.on(Partnership.AgreementSigned)
 def _signed(e: Any, w: Writer) -> None:
-    _partnership(e, w, **{f"{e.party}_signed": True})
+    _partnership(e, w, **{f"{e.party}_signed": True, f"{e.party}_signature_recorded_by": recorded_by(e)})
 
 
 @on.on(Partnership.PartnershipStarted)

@@ -22,3 +22,10 @@ def event_name(event: Any) -> tuple[str, str]:
 
 def when(event: Any) -> str:
     return event.timestamp.isoformat()
+
+
+def recorded_by(event: Any) -> str | None:
+    """Who recorded a step a party takes for themselves (an EOI, a matching request, a signature),
+    when it was someone else (an administrator, on their behalf): their role; None when the
+    party recorded it themselves."""
+    return None if event is None or event.on_behalf_of is None else event.actor_role

@@ -3,7 +3,8 @@
 Capacity, slots held by open proposals and confirmed partnerships, and the directory
 profile the mentor published when joining the pool (headline, bio, expertise, sector,
 region) — kept sealed under the mentor's key with their name, as the events stored them,
-and opened only by the queries. The special-category answers given with it never enter.
+and opened only by the queries; and, where someone else recorded for the mentor the step that
+set their status or capacity, the recorder's role. The special-category answers given with it never enter.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain import Mentor, mentor_status_after, slot_after
-from projections.events import when
+from projections.events import recorded_by, when
 from projections.projection import Handlers, Projection, Writer
 from projections.rows import row, sealed
 from projections.sql import Table
@@ -19,6 +20,7 @@ from projections.sql import Table
 MENTORS = Table("rm_mentors_mentors", {
     "mentor_id": "TEXT NOT NULL", "programme_id": "TEXT", "person_id": "TEXT", "name": "TEXT",
     "status": "TEXT", "capacity": "INTEGER", "profile": "TEXT", "updated_at": "TEXT",
+    "status_recorded_by": "TEXT", "capacity_recorded_by": "TEXT",
 }, ("mentor_id",), indexes=(("programme_id", "status"),))
 SLOTS = Table("rm_mentors_slots", {"mentor_id": "TEXT NOT NULL", "case_id": "TEXT NOT NULL", "state": "TEXT"},
               ("mentor_id", "case_id"))
@@ -41,12 +43,12 @@ def _interest(e: Any, w: Writer) -> None:
 def _status(e: Any, w: Writer) -> None:
     status = mentor_status_after(e)
     if status is not None:
-        _mentor(e, w, status=status.value)
+        _mentor(e, w, status=status.value, status_recorded_by=recorded_by(e))
 
 
 @on.on(Mentor.JoinedPool, Mentor.CapacityChanged)
 def _capacity(e: Any, w: Writer) -> None:
-    _mentor(e, w, capacity=e.capacity)
+    _mentor(e, w, capacity=e.capacity, capacity_recorded_by=recorded_by(e))
 
 
 @on.on(Mentor.JoinedPool)

@@ -10,14 +10,16 @@ as None.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import EndReason, MentorStatus, PartnershipStatus, Slot, Stage
-from domain.case import OPEN_PROPOSAL, WAITING_FOR_MATCH
+from domain import MentorStatus, Slot, Stage
+from domain.case import WAITING_FOR_MATCH
 from domain.errors import NotFound
 from projections import audit, dashboard, line_managers, mentors
+from projections.audit_queries import AuditQueries
+from projections.board_queries import DEFAULT_STALE_DAYS, BoardQueries
 from projections.data_protection_queries import DataProtectionQueries
 from projections.qa import QAStatistics, statistics_for
 from projections.results import (
@@ -26,7 +28,6 @@ from projections.results import (
 )
 from projections.sql import Store
 
-DEFAULT_STALE_DAYS = 30
 __all__ = [
     "ActionQueues", "AuditEntry", "CaseSummary", "DirectoryEntry", "LineManagerCase", "MentorCapacity",
     "PartnershipSummary", "Position", "QAStatistics", "QueueItem", "ReadModels",
@@ -62,7 +63,7 @@ def cannot_open(sealed: str | None) -> Any:
     raise RuntimeError("these read models were given no way to open sealed personal values")
 
 
-class ReadModels(DataProtectionQueries):
+class ReadModels(BoardQueries, AuditQueries, DataProtectionQueries):
     """Every query the API and the CLI need, each returning frozen dataclasses."""
 
     def __init__(self, store: Store, clock: Any = None, opener: Opener = cannot_open) -> None:
@@ -81,11 +82,17 @@ class ReadModels(DataProtectionQueries):
         counts.update({r["stage"]: int(r["n"]) for r in rows if r["stage"]})
         return counts
 
-    def cases(self, programme_id: UUID | str, stage: str | None = None) -> list[CaseSummary]:
+    def cases(
+        self, programme_id: UUID | str, stage: str | None = None, limit: int | None = None,
+        after: tuple[str, str] | None = None,
+    ) -> list[CaseSummary]:
+        """In submission order; with `limit`, that many after the case whose (submitted_at,
+        case_id) is `after` (keyset paging: a case recorded meanwhile shifts no page)."""
         sql, params = CASE_SELECT + " WHERE c.programme_id = ?", [str(programme_id)]
         if stage is not None:
             sql, params = sql + " AND c.stage = ?", [*params, stage]
-        return [self._case(r) for r in self.store.query(sql + " ORDER BY c.submitted_at, c.case_id", params)]
+        sql, params = _after(sql, params, "c.submitted_at", "c.case_id", after)
+        return [self._case(r) for r in self.store.query(sql + " ORDER BY c.submitted_at, c.case_id" + _limit(limit), params)]
 
     def case_summary(self, case_id: UUID | str) -> CaseSummary:
         rows = self.store.query(CASE_SELECT + " WHERE c.case_id = ?", (str(case_id),))
@@ -99,11 +106,17 @@ class ReadModels(DataProtectionQueries):
             raise NotFound(f"no partnership {partnership_id}")
         return self._partnership(rows[0])
 
-    def partnerships(self, programme_id: UUID | str, status: str | None = None) -> list[PartnershipSummary]:
+    def partnerships(
+        self, programme_id: UUID | str, status: str | None = None, limit: int | None = None,
+        after: tuple[str, str] | None = None,
+    ) -> list[PartnershipSummary]:
+        """In the order they were formed; paged by (formed_at, partnership_id) as `cases` is."""
         sql, params = PARTNERSHIP_SELECT + " WHERE p.programme_id = ?", [str(programme_id)]
         if status is not None:
             sql, params = sql + " AND p.status = ?", [*params, status]
-        return [self._partnership(r) for r in self.store.query(sql + " ORDER BY p.formed_at, p.partnership_id", params)]
+        sql, params = _after(sql, params, "p.formed_at", "p.partnership_id", after)
+        return [self._partnership(r) for r in
+                self.store.query(sql + " ORDER BY p.formed_at, p.partnership_id" + _limit(limit), params)]
 
     def cases_waiting(self, programme_id: UUID | str) -> int:
         """How many of the programme's cases wait for a match (what extensions are weighed against)."""
@@ -113,48 +126,6 @@ class ReadModels(DataProtectionQueries):
             f"AND stage IN ({', '.join('?' for _ in stages)})", [str(programme_id), *stages],
         )
         return int(found[0]["n"])
-
-    def action_queues(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS) -> ActionQueues:
-        pid, now = str(programme_id), self._now()
-        cases = self.store.query(
-            f"SELECT case_id, stage, stage_since, submitted_at, priority FROM {dashboard.CASES.name} "
-            "WHERE programme_id = ? AND stage <> ? ORDER BY stage_since", (pid, Stage.CLOSED.value)
-        )
-        partnerships = self.partnerships(pid)
-
-        def case_queue(*stages: str) -> tuple[QueueItem, ...]:
-            return tuple(
-                QueueItem(r["case_id"], None, r["stage_since"], _age(r["stage_since"], now), bool(r["priority"]))
-                for r in cases if r["stage"] in stages
-            )
-
-        def partnership_queue(since: Any, keep: Any) -> tuple[QueueItem, ...]:
-            return tuple(
-                QueueItem(p.case_id, p.partnership_id, since(p), _age(since(p), now))
-                for p in partnerships if keep(p)
-            )
-
-        def last_contact(p: PartnershipSummary) -> str:
-            return p.last_session_on or p.started_on or p.formed_at
-
-        return ActionQueues(
-            programme_id=pid,
-            eois_awaiting_line_manager=case_queue(Stage.AWAITING_LINE_MANAGER),
-            awaiting_match=case_queue(*WAITING_FOR_MATCH),
-            proposals_awaiting_outcome=case_queue(*OPEN_PROPOSAL),
-            agreements_awaiting_signature=partnership_queue(
-                lambda p: p.formed_at, lambda p: p.status == PartnershipStatus.AWAITING_SIGNATURES),
-            extensions_pending=partnership_queue(
-                lambda p: p.extension_requested_at, lambda p: p.extension_pending),
-            awaiting_feedback=partnership_queue(
-                lambda p: p.ended_at,
-                lambda p: p.status == PartnershipStatus.ENDED and p.end_reason != EndReason.REMATCHED
-                and p.feedback_received < 2),
-            stale_partnerships=partnership_queue(
-                last_contact,
-                lambda p: p.status == PartnershipStatus.ACTIVE and _age(last_contact(p), now) >= stale_after_days),
-            stale_after_days=stale_after_days,
-        )
 
     # -- mentors ---------------------------------------------------------------------------------
     def mentor_capacity(self, programme_id: UUID | str) -> list[MentorCapacity]:
@@ -168,11 +139,16 @@ class ReadModels(DataProtectionQueries):
 
     def directory(
         self, programme_id: UUID | str, sector: str | None = None, region: str | None = None,
-        expertise: str | None = None, available_only: bool = False,
+        expertise: str | None = None, available_only: bool = False, limit: int | None = None,
+        after: str | None = None,
     ) -> list[DirectoryEntry]:
         """The programme's mentors in the pool, filtered after their sealed profiles are opened
-        (the read model holds no profile in clear to filter on)."""
+        (the read model holds no profile in clear to filter on), in name order. With `limit`,
+        that many after the mentor `after` (by id: a cursor never carries a name), wherever that
+        mentor now sorts, even if they have left the pool."""
         rows = self._mentors("m.programme_id = ? AND m.status = ?", [str(programme_id), MentorStatus.IN_POOL.value])
+        if after is not None:
+            rows = [r for r in rows if _by_name(r) > self._name_key(after)]
         entries = []
         for r in rows:
             profile = self._open(r["profile"]) or {}
@@ -186,7 +162,12 @@ class ReadModels(DataProtectionQueries):
             if all(not v or (getattr(e, k) or "").casefold() == v.casefold() for k, v in wanted.items())
             and (not expertise or expertise.casefold() in {t.casefold() for t in e.expertise})
             and (e.free > 0 or not available_only)
-        ]
+        ][:limit]
+
+    def _name_key(self, mentor_id: str) -> tuple:
+        """Where a mentor sorts in name order (the one whose id is given, in the pool or not)."""
+        rows = self.store.query(f"SELECT mentor_id, name FROM {mentors.MENTORS.name} WHERE mentor_id = ?", [mentor_id])
+        return _by_name({"mentor_id": mentor_id, "name": self._open(rows[0]["name"]) if rows else None})
 
     def _mentors(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
         """Rows with their names opened, in name order (names are sealed, so sorted here)."""
@@ -199,7 +180,7 @@ class ReadModels(DataProtectionQueries):
             [Slot.CONFIRMED.value, Slot.HELD.value, *params],
         )
         rows = [r | {"name": self._open(r["name"])} for r in rows]
-        return sorted(rows, key=lambda r: (r["name"] is None, (r["name"] or "").casefold(), r["mentor_id"]))
+        return sorted(rows, key=_by_name)
 
     # -- line managers -------------------------------------------------------------------------
     def line_manager_reports(self, line_manager_id: str) -> list[LineManagerCase]:
@@ -241,6 +222,7 @@ class ReadModels(DataProtectionQueries):
             r["case_id"], r["programme_id"], r["mentee_id"], self._open(r["mentee_name"]), r["line_manager_id"],
             r["stage"], r["stage_since"], r["submitted_at"], bool(r["priority"]), r["closed_reason"], r["mentor_id"],
             self._open(r["mentor_name"]), r["partnership_id"], r["partnership_status"],
+            r["eoi_recorded_by"], r["matching_request_recorded_by"], r["withdrawal_recorded_by"],
         )
 
     def _partnership(self, r: dict[str, Any]) -> PartnershipSummary:
@@ -250,13 +232,15 @@ class ReadModels(DataProtectionQueries):
             bool(r["mentee_signed"]), bool(r["mentor_signed"]), int(r["sessions"]), r["last_session_on"],
             r["extension_requested_at"] is not None, r["extension_requested_at"], r["ended_at"], r["end_reason"],
             r["feedback_requested_at"] is not None, int(r["mentee_feedback"] or 0) + int(r["mentor_feedback"] or 0),
+            r["mentee_signature_recorded_by"], r["mentor_signature_recorded_by"],
         )
 
     @staticmethod
     def _capacity(r: dict[str, Any]) -> MentorCapacity:
         """From a row of `_mentors`, whose name is already opened."""
         return MentorCapacity(r["mentor_id"], r["programme_id"], r["name"], r["status"], int(r["capacity"] or 0),
-                              int(r["confirmed"]), int(r["held"]), _free(r))
+                              int(r["confirmed"]), int(r["held"]), _free(r),
+                              r["status_recorded_by"], r["capacity_recorded_by"])
 
 
 def _free(r: dict[str, Any]) -> int:
@@ -274,10 +258,17 @@ def _progress(r: dict[str, Any]) -> str:
     return "matching"
 
 
-def _age(since: str | None, now: datetime) -> int:
-    if not since:
-        return 0
-    moment = datetime.fromisoformat(since)
-    if moment.tzinfo is None:  # a date
-        moment = datetime.combine(date.fromisoformat(since[:10]), datetime.min.time(), UTC)
-    return max((now - moment).days, 0)
+def _by_name(r: dict[str, Any]) -> tuple:
+    """Name order (names opened), the nameless (erased) last, ties by id."""
+    return (r["name"] is None, (r["name"] or "").casefold(), r["mentor_id"])
+
+
+def _after(sql: str, params: list[Any], order: str, tie: str, after: tuple[str, str] | None) -> tuple[str, list[Any]]:
+    """Keyset paging: only rows after (`order`, `tie`) = `after` in that order."""
+    if after is None:
+        return sql, params
+    return sql + f" AND ({order} > ? OR ({order} = ? AND {tie} > ?))", [*params, after[0], after[0], after[1]]
+
+
+def _limit(limit: int | None) -> str:
+    return "" if limit is None else f" LIMIT {int(limit)}"

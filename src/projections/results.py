@@ -14,6 +14,7 @@ class QueueItem:
     since: str
     age_days: int
     priority: bool = False
+    mentee_name: str | None = None  # the board's reader sees who waits; None once erased
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class MentorCapacity:
     confirmed: int
     held: int
     free: int
+    status_recorded_by: str | None = None  # who recorded for the mentor the step that set it (a role), if not them
+    capacity_recorded_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,9 @@ class CaseSummary:
     mentor_name: str | None
     partnership_id: str | None
     partnership_status: str | None
+    eoi_recorded_by: str | None = None  # who recorded it for the mentee (a role), if not the mentee
+    matching_request_recorded_by: str | None = None
+    withdrawal_recorded_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,8 @@ class PartnershipSummary:
     end_reason: str | None
     feedback_requested: bool
     feedback_received: int
+    mentee_signature_recorded_by: str | None = None  # who recorded it for the party (a role), if not the party
+    mentor_signature_recorded_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class Runner:
         self._positions: dict[str, int] = {}
         self._thread: threading.Thread | None = None
         self.app: Any = None
+        self.heartbeat = time.monotonic()  # when `run` last went round its loop
 
     @classmethod
     def for_app(cls, app: Any, **options: Any) -> Runner:
@@ -73,6 +74,13 @@ class Runner:
 
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def published(self) -> int | None:
+        """The slowest read model's position as this runner last saw it committed, from memory
+        (no query); None until it has seen every read model's (it runs no step before `run`)."""
+        with self._changed:
+            seen = [self._positions.get(p.name) for p in self.projections]
+        return None if None in seen else min(seen, default=0)
 
     # -- processing ---------------------------------------------------------------------------
     def step(self) -> int:
@@ -125,6 +133,7 @@ class Runner:
         log.info("projections_started", read_models=[p.name for p in self.projections])
         try:
             while not self._stopping.is_set():
+                self.heartbeat = time.monotonic()
                 self._wakeup.clear()
                 try:
                     read = self.step()

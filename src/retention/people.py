@@ -53,6 +53,16 @@ class PersonRegistry(ABC):
             self._remember(lookup, person)
         return person
 
+    def cached(self, identity: str) -> str | None:
+        """The person id this process holds for the identity, without touching storage; None
+        when it holds none (then `person_for` looks it up)."""
+        lookup = self._lookup(identity)
+        with self._lock:
+            person = self._cache.get(lookup)
+            if person is not None:
+                self._cache.move_to_end(lookup)
+            return person
+
     def link(self, identity: str, person_id: str) -> str:
         """Links an identity to a given person id (a new person, or — when upgrading a store
         whose history names people by their identity — that id itself). A link that exists wins."""

@@ -113,7 +113,10 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
 
         facts = page.locator("dl.facts")
         expect(facts).to_contain_text("PartnershipActive partnership")
-        expect(facts).to_contain_text("Signed bymentee and mentor")
+        expect(facts).to_contain_text("Signed bymentee and mentor — both recorded by an administrator")
+        expect(facts).to_contain_text("Matching requestsubmitted — recorded by an administrator")
+        eoi = facts.locator("dt:text-is('Expression of interest') + dd")
+        expect(eoi).not_to_contain_text("recorded by")  # the mentee submitted it themselves
         timeline = page.get_by_role("list", name="Timeline, oldest first")
         expect(timeline.get_by_role("listitem")).to_have_text([
             re.compile(f"^{step}") for step in (
@@ -122,6 +125,11 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
                 "Agreement signed", "Agreement signed", "Partnership started",
             )
         ])
+        signed = timeline.get_by_role("listitem").filter(has_text="Agreement signed")
+        expect(signed).to_have_text([re.compile("by the mentee .*recorded by an administrator on their behalf"),
+                                     re.compile("by the mentor .*recorded by an administrator on their behalf")])
+        expect(timeline.get_by_role("listitem").filter(has_text="Match proposed")).to_contain_text(
+            "Avery Okafor, the mentee's first choice")
         snap("04-case-active")
 
         # the board and the statistics follow
@@ -129,8 +137,12 @@ class TestAdministratorTakesACaseFromEOIToAnActivePartnership:
         expect(stage_count(page, "Matched")).to_have_text("6")
         expect(page.get_by_role("row", name=re.compile("^Casey Newcomer Active partnership Avery Okafor"))).to_be_visible()
         snap("05-board-after")
+        programme.admin(f"/mentors/{programme.mentor_ids[1]}/capacity", {"capacity": 2})  # for the mentor
+        programme.wait_for_read_models()
         nav(page, "Mentor capacity").click()
         expect(page.get_by_role("row", name=re.compile("^Avery Okafor"))).to_have_text(re.compile("In the pool\\s*6\\s*6\\s*0"))
+        expect(page.get_by_role("row", name=re.compile("^Bea Lindqvist"))).to_contain_text(
+            "2 — recorded by an administrator")
         nav(page, "QA statistics").click()
         expect(statistic(page, "Partnerships started")).to_have_text("6")
         expect(page.get_by_role("img", name=re.compile("^The pipeline"))).to_be_visible()
@@ -209,6 +221,13 @@ class TestProblemsAreShownAsReadableMessages:
         snap("07-refused-step")
         timeline = programme.read(f"/cases/{case_id}/timeline").json()
         assert [e["event_type"] for e in timeline][-1] == "Withdrawn"
+
+        programme.wait_for_read_models()
+        page.reload()  # the withdrawal, recorded for the mentee by an administrator, says so
+        stage = page.locator("dl.facts dt:text-is('Stage') + dd")
+        expect(stage).to_have_text("Closed (Withdrawn) — recorded by an administrator")
+        withdrawn = page.get_by_role("list", name="Timeline, oldest first").get_by_role("listitem").last
+        expect(withdrawn).to_contain_text("recorded by an administrator on their behalf")
 
 
 class TestSigningIn:

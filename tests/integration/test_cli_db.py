@@ -19,6 +19,7 @@ POSTGRES_TABLES = {"trellis_events", "trellis_snapshots", "trellis_keys"}
 
 def trellis(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TRELLIS_")}
+    clean["TRELLIS_ENVIRONMENT"] = "development"  # production, the default, needs secrets of its own
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args], env=clean | env, capture_output=True, text=True, timeout=120,
     )
@@ -98,8 +99,11 @@ class TestBadSettings:
     def test_the_development_key_is_refused_in_production(self, tmp_path):
         result = trellis(
             "db", "init", TRELLIS_ENVIRONMENT="production", TRELLIS_PERSISTENCE="sqlite", TRELLIS_DATA_DIR=str(tmp_path),
+            TRELLIS_MASTER_KEY=base64.b64encode(b"trellis-development-master-key!!").decode(),
+            TRELLIS_SERVER_KEY=base64.b64encode(b"a production server key, 32 byte").decode(),
+            TRELLIS_JWT_SECRET="a-production-secret-of-forty-characters!",
         )
-        assert_clean_failure(result, "production")
+        assert_clean_failure(result, "development master key may not be used in production")
 
     def test_an_unreachable_database_is_one_line_and_a_non_zero_exit(self):
         result = trellis(

@@ -14,11 +14,11 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
-from api.cli import db, projections, retention, serve
+from api.cli import audit, db, projections, retention, serve
 from api.settings import Settings
 from domain.errors import TrellisError
 
-MODULES = (db, projections, serve, retention)
+MODULES = (db, projections, serve, retention, audit)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,13 +15,23 @@ BAR_WIDTH = 30
 
 def register(sub: argparse._SubParsersAction) -> None:
     group = sub.add_parser("projections", help="the read models").add_subparsers(dest="projections_command", required=True)
-    group.add_parser("run", help="follow the events and keep every read model up to date").set_defaults(handler=run)
+    run_parser = group.add_parser("run", help="follow the events and keep every read model up to date")
+    run_parser.add_argument("--metrics-port", type=_port, default=0,
+                            help="serve /health and /metrics on this port (default 0: not at all)")
+    run_parser.add_argument("--metrics-host", default="127.0.0.1", help="the address to serve them on")
+    run_parser.set_defaults(handler=run)
     group.add_parser("status", help="each read model's position, the head and the lag").set_defaults(handler=status)
     rebuild_parser = group.add_parser("rebuild", help="drop and rebuild read models while the others keep serving")
     which = rebuild_parser.add_mutually_exclusive_group(required=True)
     which.add_argument("name", nargs="?", help="the read model to rebuild")
     which.add_argument("--all", action="store_true", help="rebuild every read model")
     rebuild_parser.set_defaults(handler=rebuild)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError("a port number, 0 to 65535")
+    return int(text)
 
 
 def _app(settings: Settings) -> Any:
@@ -31,6 +41,7 @@ def _app(settings: Settings) -> Any:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from api.checkpointing import CheckpointSchedule
     from api.logging import configure_logging
     from projections.runner import Runner
 
@@ -40,9 +51,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     runner = Runner.for_app(app)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    metrics = None
+    schedule = CheckpointSchedule.start_for(app, settings)  # signed checkpoints, beside the projections
     try:
+        if args.metrics_port:
+            from api.cli.worker_metrics import serve_metrics
+
+            try:
+                metrics = serve_metrics(settings, runner, app.keys, args.metrics_host, args.metrics_port)
+            except OSError as error:
+                print(f"trellis: cannot serve /health and /metrics on {args.metrics_host}:{args.metrics_port}: "
+                      f"{error.strerror or error}", file=sys.stderr)
+                return 2
         runner.run()
     finally:
+        if metrics is not None:
+            metrics.shutdown()
+            metrics.server_close()
+        if schedule is not None:
+            schedule.stop()
         app.close()
     return 0
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from api.settings import Settings
-
-DEMO_TOKEN_HOURS = 24 * 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,6 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _listen_options(serve)
     serve.add_argument("--no-projections", action="store_true",
                        help="do not run the projection runner in this process (run `trellis projections run`)")
+    serve.add_argument("--workers", type=_positive, default=1,
+                       help="API processes on one port (PostgreSQL and --no-projections only; default 1)")
     serve.set_defaults(handler=run_serve)
 
     demo = sub.add_parser("demo", help="create SQLite storage if needed, load the demo once, and serve it")
@@ -23,8 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     token = sub.add_parser("token", help="issue a development token signed with the shared secret")
     token.add_argument("--sub", required=True, help="the person's id")
     token.add_argument("--role", required=True, action="append", help="a role (repeat for several)")
-    token.add_argument("--hours", type=float, default=12.0, help="how long the token is valid")
+    token.add_argument("--hours", type=float, default=12.0,
+                       help="how long the token is valid (at most TRELLIS_JWT_MAX_TOKEN_HOURS, 12 by default)")
     token.set_defaults(handler=run_token)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("a whole number, 1 or more")
+    return int(text)
 
 
 def _listen_options(parser: argparse.ArgumentParser) -> None:
@@ -33,8 +41,15 @@ def _listen_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from api.cli.demo_guard import refuse_unless_loopback
     from api.http.app import create_app
 
+    if settings.development:
+        refuse_unless_loopback(args.host, f"trellis serve in {settings.environment}")
+    if args.workers > 1:
+        from api.cli.workers import serve_workers
+
+        return serve_workers(args, settings)
     if args.no_projections:
         settings = settings.model_copy(update={"run_projections": False})
     _serve(create_app(settings), args)
@@ -42,12 +57,14 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from api.bootstrap import build_app, init_database
+    from api.bootstrap import build_app
     from api.cli.demo_data import load_demo
+    from api.cli.demo_guard import prepare_demo_database, refuse_unless_demo_may_run
     from api.http.app import create_app
     from api.services import ManualClock
 
-    init_database(settings)
+    refuse_unless_demo_may_run(settings, args.host)
+    prepare_demo_database(settings)
     clock = ManualClock()
     trellis = build_app(settings, clock=clock)
     try:
@@ -65,7 +82,7 @@ def run_token(args: argparse.Namespace, settings: Settings) -> int:
     try:
         print(issue_token(settings, args.sub, args.role, hours=args.hours))
     except ValueError as error:
-        print(f"trellis: {error}")
+        print(f"trellis: {error}", file=sys.stderr)
         return 2
     return 0
 
@@ -78,8 +95,9 @@ def demo_sign_in(settings: Settings, demo: object) -> list[dict[str, str]]:
     active = demo.pairs.get("active") or []  # type: ignore[attr-defined]
     if active:
         people["mentee"], people["mentor"] = active[0]
+    hours = settings.jwt_max_token_hours
     return [
-        {"role": role, "person_id": person, "token": issue_token(settings, person, [role], hours=DEMO_TOKEN_HOURS)}
+        {"role": role, "person_id": person, "token": issue_token(settings, person, [role], hours=hours)}
         for role, person in people.items()
     ]
 

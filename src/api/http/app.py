@@ -14,19 +14,30 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api.http import problems
+from api.http import docs, problems
 from api.http.auth import Authenticator
-from api.http.deps import read_position
+from api.http.deps import bearer, read_position
 from api.http.dashboard import router as dashboard_router
+from api.http.headers import SecurityHeaders
+from api.http.limits import InputLimits
+from api.http.metrics import HttpMetrics, MetricsMiddleware
 from api.http.middleware import RequestIdMiddleware
 from api.http.policy import api_routes, authorise, unruled_routes
+from api.http.reads import misdeclared_reads, record_read
 from api.http.readside import ReadSide
 from api.http.routers import (
-    audit, cases, line_manager, meta, mentors, partnerships, programmes, retention, statistics,
+    access_log, audit, audit_chain, audit_history, cases, line_manager, meta, mentors, operations, partnerships,
+    programmes, retention, statistics, timelines,
 )
 from api.settings import Settings
 
-ROUTERS = (meta, programmes, mentors, cases, partnerships, line_manager, statistics, audit, retention)
+ROUTERS = (operations, meta, programmes, mentors, cases, partnerships, line_manager, statistics, audit, retention,
+           access_log, timelines, audit_chain, audit_history)
+# Every route's: who may call it, the read position on a GET, the access log. The operations
+# routes (liveness, readiness, metrics) are public, read no position and log no read, so they
+# skip this work; their bearer scheme is declared all the same (metrics takes a token).
+EVERY_REQUEST = [Depends(authorise), Depends(read_position), Depends(record_read, scope="function")]
+OPERATIONS_ONLY = [Depends(bearer)]
 DESCRIPTION = """Trellis runs formal mentoring and coaching programmes. Every action is an immutable
 event; every read is a projection of those events.
 
@@ -40,6 +51,9 @@ reflects that command)."""
 
 def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = None,
                demo_sign_in: list[dict[str, str]] | None = None) -> FastAPI:
+    if demo_sign_in and settings.environment != "development":
+        raise RuntimeError("the demo's sign-in list is served in development only")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with ReadSide.open(settings, trellis=trellis, read_models=read_models) as side:
@@ -54,17 +68,27 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
 
     app = FastAPI(
         title="Trellis", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-        dependencies=[Depends(authorise), Depends(read_position)],
+        docs_url=None, redoc_url=None, openapi_url=None,  # our own docs routes, when enabled
     )
     problems.install(app)
     for module in ROUTERS:
-        app.include_router(module.router)
-    app.include_router(dashboard_router)
+        app.include_router(module.router, dependencies=OPERATIONS_ONLY if module is operations else EVERY_REQUEST)
+    app.include_router(dashboard_router, dependencies=EVERY_REQUEST)
+    if settings.docs_enabled:
+        docs.install(app)
+    app.add_middleware(InputLimits, max_body_bytes=settings.max_body_bytes, max_json_depth=settings.max_json_depth)
     app.add_middleware(RequestIdMiddleware)
+    app.state.metrics = HttpMetrics()
+    app.state.known_programmes = set()  # programmes found to exist (never removed)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals and errors included
     app.state.route_paths = api_routes(app)
     missing = unruled_routes(app)
     if missing:
         raise RuntimeError(f"routes without an authorisation rule: {', '.join(missing)}")
+    undeclared = misdeclared_reads(app)  # the access log's: every GET says whether it reads personal data
+    if undeclared:
+        raise RuntimeError(f"routes the access log cannot honour: {'; '.join(undeclared)}")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

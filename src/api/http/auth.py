@@ -1,9 +1,12 @@
 """Bearer tokens: verified by PyJWT against a shared secret (HS256) or an issuer's JWKS (RS256).
 
 Claims: `sub` is the person's identity at the identity provider, `roles` the list of
-their roles. A token naming several roles acts in the one chosen by the `X-Trellis-Role`
-header (default: the first). The API maps the identity to the person's opaque id through
-the person registry once per request (`api.http.deps.actor_of`).
+their roles; `iat` and `exp` are required, and a token whose lifetime (`exp - iat`) is
+longer than `TRELLIS_JWT_MAX_TOKEN_HOURS` is refused. With a JWKS, `iss` and `aud` are
+required too and must be the configured issuer and audience. A token naming several roles
+acts in the one chosen by the `X-Trellis-Role` header (default: the first). The API maps
+the identity to the person's opaque id through the person registry once per request
+(`api.http.deps.actor_of`).
 No cryptography is written here: PyJWT does the verifying.
 """
 
@@ -58,18 +61,32 @@ class Authenticator:
         return Identity(subject.strip(), Role(role))
 
     def claims(self, token: str) -> dict:
-        options = {"require": ["sub", "exp"]}
-        kwargs = {"audience": self.settings.jwt_audience, "issuer": self.settings.jwt_issuer, "options": options}
+        required = ["sub", "exp", "iat"] + (["iss", "aud"] if self.jwks is not None else [])
+        kwargs = {"audience": self.settings.jwt_audience, "issuer": self.settings.jwt_issuer,
+                  "options": {"require": required}}
         try:
             if self.jwks is not None:
                 key = self.jwks.get_signing_key_from_jwt(token).key
-                return jwt.decode(token, key, algorithms=JWKS_ALGORITHMS, **kwargs)
-            secret = self.settings.jwt_secret.get_secret_value()
-            return jwt.decode(token, secret, algorithms=HS_ALGORITHMS, **kwargs)
+                claims = jwt.decode(token, key, algorithms=JWKS_ALGORITHMS, **kwargs)
+            else:
+                secret = self.settings.jwt_secret.get_secret_value()
+                claims = jwt.decode(token, secret, algorithms=HS_ALGORITHMS, **kwargs)
         except jwt.PyJWKClientError:
             raise Unauthenticated("the token's signing key is not known") from None
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, ValueError, TypeError, OverflowError):  # e.g. a claim of the wrong type
             raise Unauthenticated("the token is invalid or has expired") from None
+        lifetime = _lifetime(claims)
+        if lifetime is None or lifetime > self.settings.jwt_max_token_hours * 3600:
+            raise Unauthenticated("the token lives longer than this service allows")
+        return claims
+
+
+def _lifetime(claims: dict) -> float | None:
+    """Seconds from `iat` to `exp`; None unless both are numbers."""
+    stamps = (claims.get("exp"), claims.get("iat"))
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in stamps):
+        return None
+    return stamps[0] - stamps[1]
 
 
 def _bearer(authorization: str | None) -> str:
@@ -82,10 +99,15 @@ def _bearer(authorization: str | None) -> str:
 
 
 def issue_token(settings: Settings, subject: str, roles: list[str], hours: float = 12.0) -> str:
-    """A development token signed with the shared secret (`trellis token`)."""
+    """A token signed with the shared secret (`trellis token`), living at most the maximum."""
     for role in roles:
         if role not in TOKEN_ROLES:
             raise ValueError(f"unknown role {role!r}")
+    if not 0 < hours <= settings.jwt_max_token_hours:
+        raise ValueError(f"a token lives more than 0 and at most {settings.jwt_max_token_hours:g} hours "
+                         "(TRELLIS_JWT_MAX_TOKEN_HOURS)")
+    if not settings.jwt_secret.get_secret_value():
+        raise ValueError("this service has no shared secret: its tokens come from the identity provider")
     now = int(time.time())
     claims = {"sub": subject, "roles": list(roles), "iat": now, "exp": now + int(hours * 3600)}
     if settings.jwt_issuer:

@@ -2,18 +2,31 @@
 
 Tests override `get_trellis`, `get_read_models` or `get_actor` through
 `app.dependency_overrides`.
+
+What runs on every request is `async def` and does no I/O on the event loop: FastAPI runs a
+plain `def` dependency in the thread pool, a hop that costs more than the work of reading
+app state or checking a token. Only work that may wait on the database (a person first
+seen, a programme not yet known, ownership) goes to the thread pool, and only when needed.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.services import Trellis
-from api.http.auth import Authenticator, Unauthenticated
+from api.http.auth import Authenticator, Identity, Unauthenticated
+from api.http.rules import POLICY, Rule
 from domain import Actor
+
+# Answered without the read models' positions (liveness: without the database at all).
+OPERATIONS = frozenset({"/health", "/ready", "/metrics"})
+PRIVATE = Rule()
+READ_POSITION = "X-Trellis-Read-Position"
 
 bearer = HTTPBearer(
     auto_error=False, scheme_name="bearer", bearerFormat="JWT",
@@ -21,15 +34,15 @@ bearer = HTTPBearer(
 )
 
 
-def get_trellis(request: Request) -> Trellis:
+async def get_trellis(request: Request) -> Trellis:
     return request.app.state.trellis
 
 
-def get_read_models(request: Request) -> Any:
+async def get_read_models(request: Request) -> Any:
     return request.app.state.read_models
 
 
-def get_authenticator(request: Request) -> Authenticator:
+async def get_authenticator(request: Request) -> Authenticator:
     return request.app.state.authenticator
 
 
@@ -38,18 +51,44 @@ NOT_YET = object()
 
 def actor_of(request: Request) -> Actor | None:
     """The signed-in actor, known by their opaque id; None with no token; 401 for a bad token.
-    The token's subject is mapped through the person registry once per request."""
+    The token's subject is mapped through the person registry once per request. (Blocking:
+    from a thread, or once `signed_in` has run for this request.)"""
     if getattr(request.state, "actor", NOT_YET) is NOT_YET:
-        authorization = request.headers.get("authorization")
-        actor = None
-        if authorization is not None:
-            identity = request.app.state.authenticator.identity(authorization, request.headers.get("x-trellis-role"))
-            actor = Actor(request.app.state.trellis.people.person_for(identity.subject), identity.role)
-        request.state.actor = actor
+        identity = _identity(request)
+        request.state.actor = None if identity is None else _actor(request, identity.subject, identity.role)
     return request.state.actor
 
 
-def get_optional_actor(
+async def signed_in(request: Request) -> Actor | None:
+    """`actor_of` from the event loop: a token checked with the shared secret and a person the
+    registry has cached cost no thread; a JWKS key fetch or a registry lookup runs in one."""
+    if getattr(request.state, "actor", NOT_YET) is NOT_YET:
+        if request.app.state.authenticator.jwks is not None:
+            return await run_in_threadpool(actor_of, request)
+        identity = _identity(request)
+        if identity is None:
+            request.state.actor = None
+        else:
+            person = request.app.state.trellis.people.cached(identity.subject)
+            request.state.actor = (
+                Actor(person, identity.role) if person is not None
+                else await run_in_threadpool(_actor, request, identity.subject, identity.role)
+            )
+    return request.state.actor
+
+
+def _identity(request: Request) -> Identity | None:
+    authorization = request.headers.get("authorization")
+    if authorization is None:
+        return None
+    return request.app.state.authenticator.identity(authorization, request.headers.get("x-trellis-role"))
+
+
+def _actor(request: Request, subject: str, role: Any) -> Actor:
+    return Actor(request.app.state.trellis.people.person_for(subject), role)
+
+
+async def get_optional_actor(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     role: Annotated[str | None, Header(
@@ -57,12 +96,21 @@ def get_optional_actor(
         description="For a token with several roles: the one to act in (default: the first).",
     )] = None,
 ) -> Actor | None:
-    """The signed-in actor; None with no token (public routes); 401 for a bad token.
-    (`credentials` and `role` declare the headers in the OpenAPI schema.)"""
-    return actor_of(request)
+    """The signed-in actor; None with no token; 401 for a bad token. A public route reads no
+    one's token (nor the person registry): /metrics takes a token of its own, and /health must
+    not touch the database. (`credentials` and `role` declare the headers in the OpenAPI schema.)"""
+    if POLICY.get(route_key(request), PRIVATE).public:
+        return None
+    return await signed_in(request)
 
 
-def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Actor:
+def route_key(request: Request) -> str:
+    """'METHOD /template' of the route matched: the policy table's key."""
+    _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
+    return f"{request.method} {path}"
+
+
+async def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Actor:
     if actor is None:
         raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
     return actor
@@ -73,10 +121,27 @@ ReadModelsDep = Annotated[Any, Depends(get_read_models)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
-def read_position(request: Request, response: Response) -> None:
-    """On every GET: `X-Trellis-Read-Position`, taken before the read (so a lower bound)."""
+async def known_programme(request: Request, programme_id: UUID, trellis: TrellisDep) -> UUID:
+    """The programme the path or query names, once it is known to exist (404 otherwise), so that
+    no programme-scoped read answers an unknown programme with empty data. A programme is never
+    removed, so one found once is remembered by the process and not looked up again."""
+    known: set[UUID] = request.app.state.known_programmes
+    if programme_id not in known:
+        await run_in_threadpool(trellis.programme, programme_id)
+        known.add(programme_id)
+    return programme_id
+
+
+ProgrammeId = Annotated[UUID, Depends(known_programme)]
+
+
+async def read_position(request: Request, response: Response) -> None:
+    """On every GET: `X-Trellis-Read-Position`, taken before the read (so a lower bound). From
+    memory: the runner's own when it runs in this process, else a value at most a moment old."""
     side = getattr(request.app.state, "read_side", None)
-    if request.method == "GET" and side is not None:
-        position = side.read_position()
+    if request.method == "GET" and side is not None and request.scope["route"].path not in OPERATIONS:
+        position = side.known_read_position()
+        if position is None:
+            position = await run_in_threadpool(side.refresh_read_position)
         if position is not None:
-            response.headers["X-Trellis-Read-Position"] = str(position)
+            response.headers[READ_POSITION] = str(position)

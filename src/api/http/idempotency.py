@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import Unauthenticated
-from api.http.deps import actor_of
+from api.http.deps import signed_in as signed_in_actor
 from api.http.problems import IdempotencyKeyReused
 from domain import Actor
 from domain.errors import Conflict, Invalid
@@ -41,16 +41,17 @@ def idempotency_key(
 class CommandRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        takes_body = self.body_field is not None  # a route that takes none never reads one
 
         async def idempotent(request: Request) -> Response:
             key = request.headers.get(HEADER)
-            signed_in = await run_in_threadpool(_signed_in, request)
+            signed_in = await _signed_in(request)
             if key is None or signed_in is None or request.method != "POST":
                 return await handler(request)
             _check(key)
             trellis = request.app.state.trellis
             actor = f"{signed_in.role.value}:{signed_in.id}"
-            fingerprint = await _fingerprint(request, trellis.fingerprint_key)
+            fingerprint = await _fingerprint(request, trellis.fingerprint_key, takes_body)
             now = int(trellis.clock().timestamp())
             expires = now + int(request.app.state.settings.idempotency_hours * 3600)
             store = trellis.idempotency
@@ -71,9 +72,9 @@ class CommandRoute(APIRoute):
         return idempotent
 
 
-def _signed_in(request: Request) -> Actor | None:
+async def _signed_in(request: Request) -> Actor | None:
     try:
-        return actor_of(request)
+        return await signed_in_actor(request)
     except Unauthenticated:
         return None  # the route itself answers 401
 
@@ -83,13 +84,15 @@ def _check(key: str) -> None:
         raise Invalid(f"{HEADER} must be 1 to {MAX_KEY} printable characters")
 
 
-async def _fingerprint(request: Request, key: bytes) -> str:
+async def _fingerprint(request: Request, key: bytes, takes_body: bool) -> str:
     """An HMAC of the request under the server's fingerprint key: equal requests match, and
-    nothing about a body can be guessed from it without the key."""
+    nothing about a body can be guessed from it without the key. The body of a route that takes
+    none is not read (nor part of the request)."""
     digest = hmac.new(key, digestmod=hashlib.sha256)
     for part in (request.method, request.url.path, request.url.query):
         digest.update(part.encode() + b"\0")
-    digest.update(await request.body())
+    if takes_body:
+        digest.update(await request.body())
     return digest.hexdigest()
 
 

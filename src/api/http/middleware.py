@@ -1,4 +1,9 @@
-"""A request id on every log line (and on the response), and one line per request."""
+"""A request id on every log line (and on the response), and one line per request.
+
+An exception no handler answered is caught here, where the request id is still bound: it is
+logged by type (never its message, which might quote data) and answered 500 problem+json,
+so nothing beyond reaches uvicorn's own error log.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 
 import structlog
 
+from api.http import problems
 from api.logging import get_logger
 
 HEADER = "X-Request-ID"
@@ -34,12 +40,16 @@ class RequestIdMiddleware:
 
         async def send_with_id(message: dict) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"], status["started"] = message["status"], True
                 message.setdefault("headers", []).append((HEADER.lower().encode(), request_id.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:  # noqa: BLE001 - the last place an exception can be answered
+            problems.log_unexpected(error)
+            if "started" not in status:
+                await problems.internal(scope.get("path", ""))(scope, receive, send_with_id)
         finally:
             state = getattr(scope.get("app"), "state", None)
             _, route = getattr(state, "route_paths", {}).get(id(scope.get("route")), (None, None))

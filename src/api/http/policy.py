@@ -15,6 +15,7 @@ from uuid import UUID
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.concurrency import run_in_threadpool
 
 from api.http.deps import TrellisDep, get_actor, get_optional_actor
 from api.http.problems import Forbidden
@@ -26,7 +27,12 @@ __all__ = ["POLICY", "Rule", "api_routes", "authorise", "route_keys", "unruled_r
 
 
 async def json_body(request: Request) -> Any:
-    """The request's JSON body, for `SELF` rules; None when absent or malformed."""
+    """The request's JSON body, for `SELF` rules alone; None when absent or malformed. Any other
+    route's body is left for the route to read (one that takes none never reads it)."""
+    _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
+    rule = POLICY.get(f"{request.method} {path}")
+    if rule is None or rule.subject_field is None:
+        return None
     raw = await request.body()
     try:
         return json.loads(raw) if raw else None
@@ -48,25 +54,27 @@ def route_keys(app: FastAPI) -> list[str]:
     return sorted(f"{method} {path}" for route, path in api_routes(app).values() for method in route.methods)
 
 
-def authorise(
+async def authorise(
     request: Request,
     trellis: TrellisDep,
     actor: Annotated[Actor | None, Depends(get_optional_actor)],
     body: Annotated[Any, Depends(json_body)],
 ) -> None:
+    """On the event loop; only the ownership and self checks, which may read the database,
+    run in the thread pool."""
     _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
     rule = POLICY.get(f"{request.method} {path}")
     if rule is None:
         raise Forbidden("this route has no authorisation rule")
     if rule.public:
         return
-    actor = get_actor(actor)
+    actor = await get_actor(actor)
     scope = rule.grants.get(actor.role)
     if scope is None:
         raise Forbidden(f"the {actor.role.value} role may not do this")
-    if scope is Scope.OWN and not owns(trellis, actor, request.path_params):
+    if scope is Scope.OWN and not await run_in_threadpool(owns, trellis, actor, request.path_params):
         raise Forbidden(f"this is not the {actor.role.value}'s own")
-    if scope is Scope.SELF and not subject_named(trellis, actor, body, rule.subject_field):
+    if scope is Scope.SELF and not await run_in_threadpool(subject_named, trellis, actor, body, rule.subject_field):
         raise Forbidden(f"a {actor.role.value} may do this only for themselves")
 
 

@@ -7,13 +7,16 @@ added to a read model never reaches a response until a model here names it.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
 
+from api.http.headers import page_policy
 from api.http.schemas.cases import CaseDetail, CaseForLineManager, CaseForParty, TimelineEntry
+from api.http.schemas.history import BoardAsOf, HistoryEntry, ProgrammeAsOf
 from api.http.schemas.mentors import DirectoryEntryPublic
 from api.http.schemas.oversight import QAStatisticsPublic, StatisticCell
 from api.http.schemas.partnerships import PartnershipDetail, SessionRecordPublic
@@ -21,6 +24,7 @@ from api.http.schemas.programmes import ActionQueuesPublic, PipelinePublic, Prog
 from api.http.schemas.retention import DuePublic, ErasurePreview, HoldPublic, RequestPublic, RetentionRunPublic
 from api.services import Trellis
 from api.services.catalogue import ProgrammeEntry
+from api.services.timelines import recorded_by_administrator
 from domain import Actor, NotFound, Role, mentor_id as mentor_id_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -54,18 +58,45 @@ def case_for(read_models: Any, actor: Actor, case_id: UUID) -> BaseModel:
     return shape(CaseDetail, summary)
 
 
-def timeline(read_models: Any, case_id: UUID, limit: int, after: int) -> list[TimelineEntry]:
-    """The case's events and those of its current partnership, in log order."""
-    summary = read_models.case_summary(case_id)
-    entries = read_models.audit_timeline(case_id, limit=limit, after=after)
-    if summary.partnership_id:
-        entries += read_models.audit_timeline(summary.partnership_id, limit=limit, after=after)
-    return [shape(TimelineEntry, e) for e in sorted(entries, key=lambda e: e.position)[:limit]]
+# -- history: timelines and as-of ------------------------------------------------------------------
+def sees_names(actor: Actor) -> bool:
+    """Whether a timeline names the people in it for this reader (as the case page does)."""
+    return actor.role in (Role.ADMINISTRATOR, Role.AUDITOR)
 
 
-def directory(read_models: Any, programme_id: UUID, **filters: Any) -> list[DirectoryEntryPublic]:
-    return [shape(DirectoryEntryPublic, e, expertise=list(e.expertise))
-            for e in read_models.directory(programme_id, **filters)]
+def audit_events(entries: list[Any]) -> list[TimelineEntry]:
+    return [shape(TimelineEntry, e, recorded_by_administrator=recorded_by_administrator(e)) for e in entries]
+
+
+def timeline(events: list[Any]) -> list[HistoryEntry]:
+    return [shape(HistoryEntry, e.entry, recorded_by_administrator=e.recorded_by_administrator,
+                  details=e.details, withheld=e.withheld) for e in events]
+
+
+def as_of(model: type[M], past: Any, when: Any) -> M:
+    """A past state, in its live shape, with the moment it describes."""
+    return shape(model, asdict(past.state) | dict(past.more), version=past.version, last_event_at=past.last_event_at,
+                 last_event_position=past.last_event_position, **_moment(when))
+
+
+def programme_as_of(past: Any, when: Any) -> ProgrammeAsOf:
+    entry = programme(past.state)
+    return ProgrammeAsOf(**entry.model_dump(), version=past.version, last_event_at=past.last_event_at,
+                         last_event_position=past.last_event_position, **_moment(when))
+
+
+def board_as_of(board: Any, when: Any) -> BoardAsOf:
+    past = pipeline_of(board.programme_id, board.stage_counts, board.queues)
+    return BoardAsOf(**past.model_dump(), on=_moment(when)["on"], at=board.at, position=board.position)
+
+
+def _moment(when: Any) -> dict[str, Any]:
+    return {"on": None if when.on is None else when.on.isoformat(),
+            "at": None if when.at is None else when.at.isoformat(), "position": when.position}
+
+
+def directory_entry(entry: Any) -> DirectoryEntryPublic:
+    return shape(DirectoryEntryPublic, entry, expertise=list(entry.expertise))
 
 
 def my_partnerships(read_models: Any, actor: Actor, programme_id: UUID) -> list[PartnershipDetail]:
@@ -88,10 +119,21 @@ def session_records(trellis: Trellis, actor: Actor, partnership_id: UUID) -> lis
     ]
 
 
-def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int) -> PipelinePublic:
-    queues = read_models.action_queues(programme_id, stale_after_days=stale_after_days)
-    return PipelinePublic(programme_id=str(programme_id), stage_counts=read_models.stage_counts(programme_id),
-                          queues=shape(ActionQueuesPublic, queues))
+def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int) -> PipelinePublic:
+    counts = read_models.stage_counts(programme_id)
+    queues = read_models.action_queues(programme_id, stale_after_days=stale_after_days, limit=limit)
+    sizes = read_models.queue_sizes(programme_id, counts, stale_after_days=stale_after_days)
+    return pipeline_of(programme_id, counts, queues, sizes, limit)
+
+
+def pipeline_of(programme_id: UUID | str, stage_counts: dict[str, int], queues: Any,
+                sizes: dict[str, int] | None = None, limit: int | None = None) -> PipelinePublic:
+    """Without `sizes`, each queue holds all its items and its size is their number."""
+    public = shape(ActionQueuesPublic, queues)
+    if sizes is None:
+        sizes = {name: len(value) for name, value in public if isinstance(value, list)}
+    return PipelinePublic(programme_id=str(programme_id), stage_counts=stage_counts, queues=public,
+                          queue_sizes=sizes, queue_limit=limit)
 
 
 def statistics(read_models: Any, programme_id: UUID, period: str) -> QAStatisticsPublic:
@@ -131,3 +173,5 @@ def export_page(export: Any) -> str:
 EXPORT_PAGE = Environment(
     loader=PackageLoader("api.http", "templates"), autoescape=select_autoescape(["html"]),
 ).get_template("subject_export.html")
+# The page's own <style>, allowed by its hash: the content-security policy and the page agree.
+EXPORT_HEADERS = {"Content-Security-Policy": page_policy(Path(EXPORT_PAGE.filename).read_text())}

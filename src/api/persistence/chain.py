@@ -4,157 +4,123 @@ Each event's link commits to the previous link and to the event's row as stored 
 originator id, version, topic and state bytes (ciphertext, never plaintext, so destroying a
 key changes nothing here and the chain verifies before and after any erasure):
 
-    link = SHA-256(previous link ‖ originator id (16 bytes) ‖ version (8, big-endian)
-                   ‖ len(topic) (4) ‖ topic (UTF-8) ‖ len(state) (4) ‖ state)
+    link = SHA-256(previous link ‖ originator id (16 bytes) ‖ version (8, big-endian, signed)
+                   ‖ len(topic) (4, big-endian) ‖ topic (UTF-8) ‖ len(state) (4, big-endian) ‖ state)
 
 starting from 32 zero bytes. Links are written by the recorders in the same transaction as
 the events (the table lock every write takes orders them), in notification order, into
-`trellis_chain`; a write that fails writes no link. PostgreSQL computes them in one
-statement with its own `sha256`; SQLite, which has none, in Python on the same cursor.
+`trellis_chain`; a write that fails writes no link. PostgreSQL computes them with its own
+`sha256`: a write of one event (most writes) in its INSERT's own statement, or in one more
+statement after the link stored before it; a write of several in one statement that walks
+the rows this transaction inserted by the index (n events, n index steps). SQLite, which has
+no SHA-256, in Python on the same cursor. A history written before the chain existed is linked once by
+`chain_history.create_chain` (`trellis db init`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
-from projections.sql import Store, Table
+from projections.sql import Table
 
 GENESIS = bytes(32)
 CHAIN = Table("trellis_chain", {"notification_id": "BIGINT NOT NULL", "link": "BLOB NOT NULL"}, ("notification_id",))
 
 
-def link(previous: bytes, originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
-    topic_bytes = topic.encode()
-    originator = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
-    return hashlib.sha256(
-        previous + originator.bytes + int(version).to_bytes(8, "big", signed=True)
-        + len(topic_bytes).to_bytes(4, "big") + topic_bytes + len(state).to_bytes(4, "big") + bytes(state)
-    ).digest()
+def payload(originator_id: UUID | str | bytes, version: int, topic: str | bytes, state: bytes) -> bytes:
+    """What a link hashes after the previous link: the event's row, length-prefixed."""
+    topic_bytes = topic.encode() if isinstance(topic, str) else bytes(topic)
+    return b"".join((
+        _uuid_bytes(originator_id), int(version).to_bytes(8, "big", signed=True),
+        len(topic_bytes).to_bytes(4, "big"), topic_bytes, len(state).to_bytes(4, "big"), bytes(state),
+    ))
 
 
-def _walk(chain: str, source: str) -> str:
-    """CTEs `fresh` (the rows of `source` in notification order) and `walk` (their links)."""
+def link(previous: bytes, originator_id: UUID | str | bytes, version: int, topic: str | bytes, state: bytes) -> bytes:
+    return hashlib.sha256(previous + payload(originator_id, version, topic, state)).digest()
+
+
+def _uuid_bytes(value: UUID | str | bytes) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, UUID):
+        return value.bytes
+    return bytes.fromhex(value) if len(value) == 32 else UUID(value).bytes
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+def postgres_payload(alias: str) -> str:
+    """`payload` as a PostgreSQL expression over the events row `alias`."""
+    topic = f"convert_to({alias}.topic, 'UTF8')"
     return (
-        f"fresh AS (SELECT notification_id, originator_id, originator_version, topic, state, "
-        f"row_number() OVER (ORDER BY notification_id) AS n FROM {source}), "
-        f"walk (n, notification_id, link) AS ("
-        f"SELECT 0::bigint, 0::bigint, COALESCE((SELECT link FROM {chain} ORDER BY notification_id DESC LIMIT 1), "
-        f"'\\x{GENESIS.hex()}'::bytea) "
-        f"UNION ALL SELECT f.n, f.notification_id, sha256(w.link || uuid_send(f.originator_id) "
-        f"|| int8send(f.originator_version::bigint) || int4send(octet_length(convert_to(f.topic, 'UTF8'))) "
-        f"|| convert_to(f.topic, 'UTF8') || int4send(octet_length(f.state)) || f.state) "
-        f"FROM walk w JOIN fresh f ON f.n = w.n + 1)"
+        f"uuid_send({alias}.originator_id) || int8send({alias}.originator_version::bigint) "
+        f"|| int4send(octet_length({topic})) || {topic} || int4send(octet_length({alias}.state)) || {alias}.state"
     )
 
 
-def postgres_insert_and_link(events: str, chain: str, columns: str) -> tuple[str, str]:
-    """The head and tail of one statement that inserts the events (their VALUES go between)
-    and links exactly the rows it inserted, answering their notification ids in order."""
-    head = f"WITH RECURSIVE new AS (INSERT INTO {events} ({columns}) VALUES "
+def _sequence(events: str) -> str:
+    return f"pg_get_serial_sequence('{events.replace(chr(39), chr(39) * 2)}', 'notification_id')::regclass"
+
+
+def postgres_link_one(events: str, chain: str) -> str:
+    """The statement that links the one event this transaction has just inserted: the row at the
+    sequence's last value in this session (an init plan, so the index finds it), after the
+    link stored before it. Far cheaper to plan and run than the walk below."""
+    return (
+        f"INSERT INTO {chain} (notification_id, link) SELECT e.notification_id, sha256(COALESCE((SELECT link "
+        f"FROM {chain} WHERE notification_id < e.notification_id ORDER BY notification_id DESC LIMIT 1), "
+        f"'\\x{GENESIS.hex()}'::bytea) || {postgres_payload('e')}) "
+        f"FROM {events} e WHERE e.notification_id = (SELECT currval({_sequence(events)}))"
+    )
+
+
+def postgres_link_returned(chain: str, returned: str = "new") -> str:
+    """A data-modifying CTE that links the one event an INSERT … RETURNING (the CTE `returned`,
+    with the events' columns) has just inserted: the same link as `postgres_link_one`, in the
+    INSERT's own statement."""
+    return (
+        f"linked AS (INSERT INTO {chain} (notification_id, link) SELECT r.notification_id, sha256(COALESCE("
+        f"(SELECT link FROM {chain} WHERE notification_id < r.notification_id ORDER BY notification_id DESC LIMIT 1), "
+        f"'\\x{GENESIS.hex()}'::bytea) || {postgres_payload('r')}) FROM {returned} r)"
+    )
+
+
+def postgres_link_written(events: str, chain: str) -> tuple[str, str]:
+    """The statement that links the `n` events this transaction has just inserted (one INSERT,
+    under the table lock: their ids are the sequence's last `n`), in notification order, as
+    its head and tail around `n`. The walk starts just before the first of them, from the
+    link stored there (GENESIS if none), and finds each next one by the notification-id index
+    (`xmin` tells this transaction's rows from any another left unlinked). A link already
+    stored at one of their positions makes the INSERT fail, and the events with it."""
+    head = f"WITH RECURSIVE start (at) AS (SELECT currval({_sequence(events)}) - "
     tail = (
-        f" RETURNING notification_id, originator_id, originator_version, topic, state), {_walk(chain, 'new')}, "
-        f"linked AS (INSERT INTO {chain} (notification_id, link) SELECT notification_id, link FROM walk WHERE n > 0) "
-        f"SELECT notification_id FROM new ORDER BY notification_id"
+        f"), walk (n, notification_id, link) AS ("
+        f"SELECT 0, start.at, COALESCE((SELECT link FROM {chain} WHERE notification_id <= start.at "
+        f"ORDER BY notification_id DESC LIMIT 1), '\\x{GENESIS.hex()}'::bytea) FROM start "
+        f"UNION ALL SELECT w.n + 1, e.notification_id, sha256(w.link || {postgres_payload('e')}) "
+        f"FROM walk w CROSS JOIN LATERAL (SELECT * FROM {events} e WHERE e.notification_id > w.notification_id "
+        f"AND e.xmin = pg_current_xact_id()::xid ORDER BY e.notification_id LIMIT 1) e) "
+        f"INSERT INTO {chain} (notification_id, link) SELECT notification_id, link FROM walk WHERE n > 0"
     )
     return head, tail
 
 
-def postgres_link_inserted(events: str, chain: str) -> str:
-    """Links the events whose notification ids are the parameter (an array), just inserted in
-    this transaction."""
-    return (
-        f"WITH RECURSIVE inserted AS (SELECT * FROM {events} WHERE notification_id = ANY(%s)), "
-        f"{_walk(chain, 'inserted')} "
-        f"INSERT INTO {chain} (notification_id, link) SELECT notification_id, link FROM walk WHERE n > 0"
-    )
-
-
-def sqlite_chain(cursor: object, rows: list[tuple[int, str, int, str, bytes]]) -> None:
+# -- SQLite ----------------------------------------------------------------------------------------
+def sqlite_chain(cursor: Any, rows: Iterable[tuple[int, Any, int, str, bytes]]) -> None:
     """Links `rows` (notification id, originator id, version, topic, state), just inserted on
-    `cursor`'s transaction, after the chain's head."""
-    cursor.execute(f"SELECT link FROM {CHAIN.name} ORDER BY notification_id DESC LIMIT 1")
+    `cursor`'s transaction, from the link stored before the first of them."""
+    rows = sorted(rows, key=lambda row: row[0])
+    if not rows:
+        return
+    cursor.execute(f"SELECT link FROM {CHAIN.name} WHERE notification_id < ? ORDER BY notification_id DESC LIMIT 1",
+                   (rows[0][0],))
     found = cursor.fetchone()
     previous = bytes(found[0]) if found else GENESIS
     links = []
-    for notification_id, originator_id, version, topic, state in sorted(rows):
+    for notification_id, originator_id, version, topic, state in rows:
         previous = link(previous, originator_id, version, topic, state)
         links.append((notification_id, previous))
-    for row in links:
-        cursor.execute(f"INSERT INTO {CHAIN.name} (notification_id, link) VALUES (?, ?)", row)
-
-
-# -- verifying ----------------------------------------------------------------------------------
-PAGE = 5000
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What recomputing the chain found: `ok`, or the first broken position and what is wrong
-    there (changed, missing, reordered, inserted) — with the head it reached."""
-
-    ok: bool
-    verified: int
-    head: int
-    head_link: str
-    position: int | None = None
-    problem: str | None = None
-    detail: str = ""
-
-
-def rows_in_order(store: Store, events_table: str) -> Iterator[tuple[int | None, tuple | None, bytes | None]]:
-    """(position, event row or None, stored link or None) in notification order, every
-    position that has an event, a link or both."""
-    after = 0
-    select = (
-        f"SELECT COALESCE(e.notification_id, c.notification_id) AS position, e.notification_id AS event, "
-        f"e.originator_id, e.originator_version, e.topic, e.state, c.link FROM {events_table} e "
-        f"FULL OUTER JOIN {CHAIN.name} c ON c.notification_id = e.notification_id "
-        f"WHERE COALESCE(e.notification_id, c.notification_id) > ? "
-        f"ORDER BY COALESCE(e.notification_id, c.notification_id) LIMIT ?"
-    )
-    while rows := store.query(select, (after, PAGE)):
-        for r in rows:
-            event = None if r["event"] is None else (
-                r["originator_id"], int(r["originator_version"]), r["topic"], bytes(r["state"]))
-            yield int(r["position"]), event, None if r["link"] is None else bytes(r["link"])
-        after = int(rows[-1]["position"])
-
-
-def verify(rows: Iterator[tuple[int, tuple | None, bytes | None]],
-           progress: Callable[[int], None] | None = None) -> Verdict:
-    """Recomputes every link from the first and compares it with the stored one."""
-    previous, verified, head = GENESIS, 0, 0
-    pending: list[tuple[int, tuple | None, bytes | None]] = []
-    for item in rows:
-        position, event, stored = item
-        if event is None:
-            return Verdict(False, verified, head, previous.hex(), position, "missing",
-                           "a linked event is no longer in the history (deleted)")
-        if stored is None:
-            return Verdict(False, verified, head, previous.hex(), position, "inserted",
-                           "an event that was never linked into the history (forged or added past the recorder)")
-        expected = link(previous, *event)
-        if expected != stored:
-            pending.append(item)
-            return _mismatch(previous, verified, head, item, rows)
-        previous, verified, head = stored, verified + 1, position
-        if progress and verified % PAGE == 0:
-            progress(verified)
-    return Verdict(True, verified, head, previous.hex())
-
-
-def _mismatch(previous: bytes, verified: int, head: int, item: tuple, rows: Iterator) -> Verdict:
-    """Changed, or reordered: the row at this position is one that belongs further on."""
-    position, event, stored = item
-    following = next(rows, None)
-    if following is not None and following[1] is not None and following[2] is not None:
-        # two rows swapped: this row's content fits the next position's link, after the next row's
-        moved = link(link(previous, *following[1]), *event)
-        if link(previous, *following[1]) == stored or moved == following[2]:
-            return Verdict(False, verified, head, previous.hex(), position, "reordered",
-                           "events are out of the order they were recorded in")
-    return Verdict(False, verified, head, previous.hex(), position, "changed",
-                   "the event stored here is not the one that was recorded")
+    cursor.executemany(f"INSERT INTO {CHAIN.name} (notification_id, link) VALUES (?, ?)", links)

@@ -19,7 +19,9 @@ from eventsourcing.application import (
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from api.persistence.chain import CHAIN
+from api.persistence.access_log import AccessLog, access_log_for
+from api.persistence.chain_history import create_chain, events_table
+from api.persistence.checkpoints import CHECKPOINTS, VERIFICATIONS
 from api.persistence.copies import copy_aggregate
 from api.persistence.idempotency import IdempotencyStore, idempotency_store_for
 from api.persistence.keys import KEYS_CHANNEL, key_store_for
@@ -51,6 +53,7 @@ class EventStore(Application[UUID]):
         super().__init__(env)
         self.people: PersonRegistry = person_registry_for(self.factory, self.keys, subkey(server_key, "lookup"))
         self.idempotency: IdempotencyStore = idempotency_store_for(self.factory)
+        self.access_log: AccessLog = access_log_for(self.factory)
         self.fingerprint_key = subkey(server_key, "fingerprint")
         self.keys.on_forget.append(lambda _: self._empty_aggregate_cache())
 
@@ -90,8 +93,8 @@ class EventStore(Application[UUID]):
         super().close()
 
     def create_tables(self) -> None:
-        """The one explicit step that creates the tables of events, snapshots, keys, people and
-        idempotency records (`trellis db init`)."""
+        """The one explicit step that creates the tables of events, snapshots, keys, people,
+        idempotency records and the access log (`trellis db init`)."""
         recorders = [self.recorder] + ([self.snapshots.recorder] if self.snapshots else [])
         for recorder in recorders:
             if hasattr(recorder, "create_table"):
@@ -99,9 +102,11 @@ class EventStore(Application[UUID]):
         self.keys.create_table()
         self.people.create_table()
         self.idempotency.create_table()
+        self.access_log.create_table()
         store = Store.beside(self.recorder)
         if store is not None:
-            store.create(CHAIN)
+            create_chain(store, events_table(self.recorder))  # and links a history recorded before it
+            store.create(CHECKPOINTS, VERIFICATIONS)
 
     def load(self, cls: type[A], aggregate_id: UUID) -> A:
         """A private copy for one command: the cached aggregate is never handed out, so a

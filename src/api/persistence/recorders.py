@@ -7,8 +7,9 @@ every execute, and sends a write as a pipeline that the thread must come back to
 holding the table lock) before it can send COMMIT. This one renders its statements once,
 at construction, and sends the library's own transaction — BEGIN; `SET LOCAL
 lock_timeout`; `LOCK TABLE … IN EXCLUSIVE MODE`; `NOTIFY` on the same channel; one INSERT
-of all the events, returning their notification ids in order; COMMIT — as one simple
-query. Reads are the library's, pre-rendered. Everything else (notifications, tracking,
+of all the events, returning their notification ids in order (linking a single event into
+the hash chain in the same statement); the statement that links several; COMMIT — as one
+simple query. Reads are the library's, pre-rendered. Everything else (notifications, tracking,
 subscriptions) is inherited. Chosen by `APPLICATION_RECORDER_TOPIC` in
 `api.settings.eventsourcing_env`.
 """
@@ -29,7 +30,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
-from api.persistence.chain import CHAIN, postgres_insert_and_link, postgres_link_inserted, sqlite_chain
+from api.persistence.chain import CHAIN, postgres_link_one, postgres_link_returned, postgres_link_written, sqlite_chain
 
 COLUMNS = "originator_id, originator_version, topic, state"
 
@@ -51,20 +52,30 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, linking each write's events into the hash chain in
-    the same transaction (under the same table lock)."""
+    the same transaction (under the same table lock). The library's database function for
+    inserting (POSTGRES_ENABLE_DB_FUNCTIONS) would write events without links: refused."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
+        if datastore.enable_db_functions:
+            raise ProgrammingError("POSTGRES_ENABLE_DB_FUNCTIONS would write events the hash chain never links")
         super().__init__(datastore, events_table_name=events_table_name)
         self._events = _rendered(SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(events_table_name))).decode()
-        self._chain = _rendered(SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(CHAIN.name))).decode()
+        self._link_head, self._link_tail = (part.encode() for part in postgres_link_written(self._events, CHAIN.name))
+        self._link_one = postgres_link_one(self._events, CHAIN.name).encode()
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any,
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if ids:
-            curs.execute(postgres_link_inserted(self._events, self._chain), (list(ids),))
+            curs.execute(self._link_sql(len(ids)))
         return ids
+
+    def _link_sql(self, count: int) -> bytes:
+        """The statement that links the `count` events this transaction has just inserted."""
+        if count == 1:
+            return self._link_one
+        return self._link_head + str(int(count)).encode() + self._link_tail
 
 
 class OneTripRecorder(ChainedPostgresRecorder):
@@ -73,20 +84,30 @@ class OneTripRecorder(ChainedPostgresRecorder):
         self._table = self._events
         self._lock_sql = [_rendered(s) for s in self.lock_table_statements]
         self._notify_sql = _rendered(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
-        insert_head, insert_tail = postgres_insert_and_link(self._events, self._chain, COLUMNS)
-        self._transaction_head = b"; ".join([b"BEGIN", *self._lock_sql, self._notify_sql, b""]) + insert_head.encode()
-        self._transaction_tail = insert_tail.encode() + b"; COMMIT"
+        self._transaction_head = b"; ".join([b"BEGIN", *self._lock_sql, self._notify_sql, b""]) + (
+            f"WITH new AS (INSERT INTO {self._events} ({COLUMNS}) VALUES ".encode())
+        self._insert_tail = b" RETURNING notification_id) SELECT notification_id FROM new ORDER BY notification_id; "
+        self._insert_and_link_one_tail = (
+            f" RETURNING notification_id, {COLUMNS}), {postgres_link_returned(CHAIN.name)} "
+            f"SELECT notification_id FROM new; COMMIT").encode()
         self._select_sql: dict[tuple[bool, bool, bool, bool], bytes] = {}
 
     # -- writing ---------------------------------------------------------------------------
+    def _transaction_tail(self, count: int) -> bytes:
+        """After the INSERT's values: what links its `count` events into the hash chain; COMMIT.
+        One event (most writes) is linked in the INSERT's own statement."""
+        if count == 1:
+            return self._insert_and_link_one_tail
+        return self._insert_tail + self._link_sql(count) + b"; COMMIT"
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's transaction in one round trip: BEGIN; SET LOCAL lock_timeout; LOCK TABLE
-        … IN EXCLUSIVE MODE; NOTIFY; one statement that inserts the events, links exactly those
-        into the hash chain and answers their notification ids; COMMIT — sent as one simple
-        query with the values quoted by psycopg. The table lock is then never held while
+        … IN EXCLUSIVE MODE; NOTIFY; the INSERT of the events, answering their notification
+        ids; the statement that links exactly those into the hash chain; COMMIT — sent as one
+        simple query with the values quoted by psycopg. The table lock is then never held while
         this process waits for a thread to be scheduled between statements."""
-        if self.datastore.enable_db_functions or not stored_events:
+        if not stored_events:
             return super().insert_events(stored_events, **kwargs)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             assert conn.autocommit
@@ -98,7 +119,7 @@ class OneTripRecorder(ChainedPostgresRecorder):
             )
             try:
                 # Never prepared: a prepared statement may hold only one command.
-                curs.execute(self._transaction_head + values + self._transaction_tail, prepare=False)
+                curs.execute(self._transaction_head + values + self._transaction_tail(len(stored_events)), prepare=False)
             except BaseException:
                 with contextlib.suppress(psycopg.Error):
                     conn.rollback()  # a failed statement leaves the transaction open and aborted

@@ -3,9 +3,9 @@
 `Trellis` composes one module per resource — `programmes`, `mentors`, `cases`,
 `partnerships` — each a typed method per command, and the queries answered from the event
 store itself: `sessions` (the pair's confidential records), `catalogue` (programmes),
-`history` (a case as of a date) and `ownership` (is this object the actor's own).
-`matching_queue` reads which cases wait for a match from a read model; `clock` is where
-"now" comes from.
+`history` (timelines, and anything as it stood at a past moment) and `ownership` (is this
+object the actor's own). `matching_queue` reads which cases wait for a match from a read
+model; `clock` is where "now" comes from.
 """
 
 from api.services.clock import Clock, ManualClock, utc_now

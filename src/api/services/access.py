@@ -5,8 +5,8 @@ Their identity and details; as a mentee, each case's statement, goals, preferenc
 special-category answers, consent records and the reasons others recorded about their
 case; as a mentor, their directory profile and answers; the sessions of every partnership
 they were in (notes and actions, since they were a party), its reviews, and the feedback
-they gave; and who acted on their records and when — by role, and "you" where it was them,
-never another person's id.
+they gave; who acted on their records and when, and who viewed them (the access log) — by
+role, and "you" where it was them, never another person's id.
 
 The data-protection officer, who handles the request, never sees a pair's confidential
 content: their copy says how many such entries were withheld, and the person downloads
@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from uuid import UUID
 
+from api.services.access_log import AccessLogQueries
 from api.services.commanding import Recorded
 from api.services.retention_schedule import RetentionCommands
 from domain import ERASED, Actor, Confidential, NotAllowed, Protected, RequestKind, RequestState, SubjectRequest
@@ -41,6 +42,7 @@ class SubjectExport:
     records: list[dict[str, Any]] = field(default_factory=list)  # one per case, mentor record, partnership
     who_acted: list[dict[str, Any]] = field(default_factory=list)
     confidential_withheld: int = 0  # entries of the pair's confidential content left out of this copy
+    who_viewed: list[dict[str, Any]] = field(default_factory=list)  # reads in the access log (see access_log)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +51,7 @@ class SubjectExport:
         return {"records": len(self.records), "entries": sum(len(r["events"]) for r in self.records)}
 
 
-class AccessCommands(RetentionCommands):
+class AccessCommands(RetentionCommands, AccessLogQueries):
     def export_subject(self, request_id: UUID) -> SubjectExport:
         """The officer's copy: everything but the pair's confidential content."""
         request = self.load(SubjectRequest, request_id)
@@ -84,6 +86,7 @@ class AccessCommands(RetentionCommands):
             export.records.append({"kind": kind, "id": aggregate_id, "events": entries})
             export.who_acted += [_who(e, person_id, kind, aggregate_id) for e in events]
         export.who_acted.sort(key=lambda w: w["at"])
+        export.who_viewed = self.who_viewed(person_id, records)
         return export
 
 

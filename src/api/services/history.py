@@ -1,49 +1,22 @@
-"""Past states, answered from the event store: a case as it stood at the end of a day.
+"""The programme's history, for auditors (and, for timelines, administrators).
 
-Only non-personal fields are returned: stage, version, who it was proposed to or matched with.
+Composed of small modules, each holding one thing:
+
+- `event_history`: an object's stored events, read sealed (no confidential or special-category
+  value is ever decrypted), and personal values opened one by one;
+- `timelines`: every event of a case (with every partnership it ever had), a partnership, a
+  mentor record or a programme; `timeline_details`: the allow-list of what each event type shows;
+- `moments`: the moment an as-of question names (`on` a day, `at` a date-time, or a `position`
+  in the event log) and the checks that refuse a moment in the future or before an object existed;
+- `past_states` and `as_of`: a case, partnership, mentor record or programme as it stood then;
+- `past_board`: the pipeline board as it stood then, replayed into a database of its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from uuid import UUID
-
-from api.persistence.event_store import EventStore
-from domain import Case
+from api.services.past_board import PastBoards
+from api.services.timelines import TimelineQueries
 
 
-@dataclass(frozen=True)
-class CaseAsOf:
-    case_id: str
-    on: str
-    existed: bool
-    stage: str | None = None
-    version: int | None = None
-    line_manager_id: str | None = None
-    proposed_mentor: str | None = None
-    partnership_id: str | None = None
-    closed_reason: str | None = None
-
-
-class HistoryQueries(EventStore):
-    def case_as_of(self, case_id: UUID, on: date) -> CaseAsOf:
-        self.load(Case, case_id)  # NotFound for an unknown case
-        end_of_day = datetime.combine(on, time.max, tzinfo=UTC)
-        version = None
-        for event in self.events.get(case_id):
-            if event.timestamp > end_of_day:
-                break
-            version = event.originator_version
-        if version is None:
-            return CaseAsOf(case_id=str(case_id), on=on.isoformat(), existed=False)
-        case = self.repository.get(case_id, version=version)
-        return CaseAsOf(
-            case_id=str(case_id), on=on.isoformat(), existed=True, stage=case.stage.value, version=version,
-            line_manager_id=case.line_manager_id, proposed_mentor=_str(case.proposed_mentor),
-            partnership_id=_str(case.partnership_id), closed_reason=_str(case.closed_reason),
-        )
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
+class HistoryQueries(PastBoards, TimelineQueries):
+    """Timelines, as-of states and the board as of a moment."""

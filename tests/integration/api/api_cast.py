@@ -195,6 +195,7 @@ STAGE_FOR = {
     "POST /retention/legal-holds/{hold_id}/lift": "held",
     "POST /retention/schedule/run": "newcomer",
     "POST /retention/statistics-floor": "newcomer",
+    "POST /audit/verification": "newcomer",
 }
 
 

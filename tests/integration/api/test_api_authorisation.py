@@ -25,6 +25,8 @@ from domain import Role
 from lifecycle import TODAY, identity_of, unique
 
 EXPECTED = expectation_table()
+ACCESS_LOG = "GET /audit/access-log"
+VERIFY_THE_HISTORY = "POST /audit/verification"
 ME = "own"
 THEIRS = "someone else's"
 
@@ -69,6 +71,7 @@ SUCCESS = {
     "POST /retention/legal-holds/{hold_id}/lift": 200,
     "POST /retention/schedule/run": 200,
     "POST /retention/statistics-floor": 200,
+    "POST /audit/verification": 201,
 }
 # Every GET answers 200 when allowed, but the root, which redirects to the dashboard.
 READ_STATUS_OTHER_THAN_200 = {"GET /": 307}
@@ -126,8 +129,13 @@ class TestTheRulesHoldTheIssuesInvariants:
 
     @pytest.mark.parametrize("key", sorted(POLICY))
     def test_auditors_only_read(self, key):
+        """Running a verification of the history reads it and records only that it was run."""
         if Role.AUDITOR in POLICY[key].grants:
-            assert key.startswith("GET ")
+            assert key.startswith("GET ") or key == VERIFY_THE_HISTORY
+
+    def test_verifying_the_history_is_the_auditors_alone(self):
+        assert dict(POLICY[VERIFY_THE_HISTORY].grants) == {Role.AUDITOR: Scope.ANY}
+        assert not POLICY[VERIFY_THE_HISTORY].public
 
     @pytest.mark.parametrize("key", sorted(POLICY))
     def test_session_content_is_the_pairs_alone(self, key):
@@ -146,17 +154,22 @@ class TestTheRulesHoldTheIssuesInvariants:
         assert "/partnerships" not in key and "/mentors" not in key
 
     @pytest.mark.parametrize("key", sorted(POLICY))
-    def test_the_dpo_has_only_the_retention_routes_and_what_everyone_reads(self, key):
+    def test_the_dpo_has_only_the_retention_routes_the_access_log_and_what_everyone_reads(self, key):
         if Role.DPO in POLICY[key].grants:
-            assert path_of(key).startswith("/retention/") or grants_everyone(key)
+            assert path_of(key).startswith("/retention/") or key == ACCESS_LOG or grants_everyone(key)
 
     @pytest.mark.parametrize("key", sorted(POLICY))
     def test_retention_is_the_dpos_and_audit_the_auditors_alone(self, key):
         if path_of(key).startswith("/retention/"):
             assert not POLICY[key].public
             assert dict(POLICY[key].grants) == {Role.DPO: Scope.ANY}
-        if key.startswith("GET /audit/"):
+        if key.startswith("GET /audit/") and key != ACCESS_LOG:
             assert dict(POLICY[key].grants) == {Role.AUDITOR: Scope.ANY}
+
+    def test_who_read_what_is_read_by_the_auditor_and_the_dpo_alone(self):
+        """Design rule 7: shown to auditors; the DPO answers for it (the person sees theirs in their export)."""
+        assert not POLICY[ACCESS_LOG].public
+        assert dict(POLICY[ACCESS_LOG].grants) == {Role.AUDITOR: Scope.ANY, Role.DPO: Scope.ANY}
 
     def test_the_dpo_has_commands_of_its_own(self):
         """So the two rules above are not kept by the DPO having nothing to do."""
@@ -196,10 +209,11 @@ class TestTheRulesHoldTheIssuesInvariants:
         assert bool(rule.public) != bool(rule.grants)
         assert set(rule.grants) <= set(ROLES)
 
-    def test_only_health_the_dashboard_and_the_demo_sign_in_are_public(self):
+    def test_only_operations_the_dashboard_and_the_demo_sign_in_are_public(self):
+        """Operations: liveness, readiness, and metrics (whose own token the route checks)."""
         assert {k for k, rule in POLICY.items() if rule.public} == {
-            "GET /health", "GET /", "GET /dashboard", "GET /dashboard/", "GET /dashboard/{name}",
-            "GET /dev/demo-sign-in",
+            "GET /health", "GET /ready", "GET /metrics", "GET /", "GET /dashboard", "GET /dashboard/",
+            "GET /dashboard/{name}", "GET /dev/demo-sign-in",
         }
 
     def test_an_administrator_never_decides_for_a_line_manager(self):

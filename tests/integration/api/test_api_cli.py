@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
+import jwt
+import pytest
 from fastapi.testclient import TestClient
 
 from api.bootstrap import build_app, init_database
@@ -24,12 +28,23 @@ class TestTokens:
 
     def test_an_unknown_role_is_refused(self, capsys):
         assert main(["token", "--sub", "x", "--role", "superuser"]) == 2
-        assert "unknown role" in capsys.readouterr().out
+        assert "unknown role" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("environment", ["production", "development"])
+    def test_a_token_longer_than_twelve_hours_is_refused(self, capsys, monkeypatch, environment):
+        monkeypatch.setenv("TRELLIS_ENVIRONMENT", environment)
+        monkeypatch.setenv("TRELLIS_MASTER_KEY", base64.b64encode(b"m" * 32).decode())
+        monkeypatch.setenv("TRELLIS_SERVER_KEY", base64.b64encode(b"s" * 32).decode())
+        monkeypatch.setenv("TRELLIS_JWT_SECRET", "a-production-secret-of-forty-characters!")
+        assert main(["token", "--sub", "admin-1", "--role", "administrator", "--hours", "100000"]) == 2
+        assert main(["token", "--sub", "admin-1", "--role", "administrator", "--hours", "12.01"]) == 2
+        assert capsys.readouterr().err.count("at most 12 hours") == 2
+        assert main(["token", "--sub", "admin-1", "--role", "administrator", "--hours", "12"]) == 0
 
 
 class TestDemoSignIn:
     def test_every_role_signs_in_and_the_demo_pair_reads_their_sessions(self, tmp_path):
-        settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path)
+        settings = Settings(environment="development", persistence="sqlite", data_dir=tmp_path)
         init_database(settings)
         clock = ManualClock()
         trellis = build_app(settings, clock=clock)
@@ -46,8 +61,20 @@ class TestDemoSignIn:
                 sessions = client.get(f"/partnerships/{mine[0]['partnership_id']}/sessions",
                                       headers=_auth(listed["mentor"]))
                 assert sessions.status_code == 200 and sessions.json()
+                for entry in listed.values():  # none lives longer than any other token may
+                    claims = jwt.decode(entry["token"], options={"verify_signature": False})
+                    assert claims["exp"] - claims["iat"] <= 12 * 3600
         finally:
             trellis.close()
+
+    @pytest.mark.parametrize("environment", ["test", "production"])
+    def test_the_sign_in_list_is_served_in_development_only(self, tmp_path, environment):
+        secrets = {"master_key": base64.b64encode(b"m" * 32).decode(), "server_key": base64.b64encode(b"s" * 32).decode(),
+                   "jwt_secret": "a-production-secret-of-forty-characters!"}
+        settings = Settings(environment=environment, persistence="sqlite", data_dir=tmp_path, **secrets)
+        entries = [{"role": "administrator", "person_id": "p-admin", "token": "t"}]
+        with pytest.raises(RuntimeError, match="development only"):
+            create_app(settings, demo_sign_in=entries)
 
 
 def _auth(entry: dict) -> dict[str, str]:

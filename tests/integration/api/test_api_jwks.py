@@ -58,10 +58,12 @@ def client(sqlite_settings, jwks_url) -> Iterator[TestClient]:
         yield client
 
 
-def token(key, kid: str = "key-1", **claims) -> str:
+def token(key, kid: str = "key-1", without: tuple[str, ...] = (), **claims) -> str:
+    now = int(time.time())
     base = {"sub": "person-7", "roles": ["auditor", "mentor"], "iss": ISSUER, "aud": AUDIENCE,
-            "exp": int(time.time()) + 300}
-    return jwt.encode(base | claims, key, algorithm="RS256", headers={"kid": kid})
+            "iat": now, "exp": now + 300}
+    kept = {name: value for name, value in (base | claims).items() if name not in without}
+    return jwt.encode(kept, key, algorithm="RS256", headers={"kid": kid})
 
 
 def me(client: TestClient, bearer: str, **headers: str):
@@ -92,10 +94,23 @@ class TestIdentityProviderTokens:
         assert me(client, token(signing_key, aud="another-app")).status_code == 401
         assert me(client, token(signing_key, iss="https://evil.example/")).status_code == 401
 
+    @pytest.mark.parametrize("claim", ["iss", "aud", "iat", "exp"])
+    def test_a_token_without_an_issuer_audience_or_lifetime_is_refused(self, client, signing_key, claim):
+        refused = me(client, token(signing_key, without=(claim,)))
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+
+    def test_a_token_living_longer_than_twelve_hours_is_refused(self, client, signing_key):
+        now = int(time.time())
+        assert me(client, token(signing_key, iat=now, exp=now + 12 * 3600)).status_code == 200
+        assert me(client, token(signing_key, iat=now, exp=now + 12 * 3600 + 1)).status_code == 401
+        assert me(client, token(signing_key, iat=now - 11 * 3600, exp=now + 3600 * 2)).status_code == 401
+
     def test_a_shared_secret_token_is_refused_when_a_jwks_is_configured(self, client, sqlite_settings):
         secret = sqlite_settings.jwt_secret.get_secret_value()
-        hs = jwt.encode({"sub": "person-7", "roles": ["auditor"], "iss": ISSUER, "aud": AUDIENCE,
-                         "exp": int(time.time()) + 300}, secret, algorithm="HS256", headers={"kid": "key-1"})
+        now = int(time.time())
+        hs = jwt.encode({"sub": "person-7", "roles": ["auditor"], "iss": ISSUER, "aud": AUDIENCE, "iat": now,
+                         "exp": now + 300}, secret, algorithm="HS256", headers={"kid": "key-1"})
         assert me(client, hs).status_code == 401
 
 
@@ -116,7 +131,7 @@ class TestTheSharedSecret:
 
         production = {"environment": "production", "master_key": self.PRODUCTION_KEY, "server_key": self.SERVER_KEY}
         Settings(**production, jwt_secret="s" * 40)
-        Settings(**production, jwt_secret="", jwt_jwks_url=jwks_url)
+        Settings(**production, jwt_secret="", jwt_jwks_url=jwks_url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE)
 
     def test_production_refuses_the_development_server_key(self):
         from pydantic import ValidationError
@@ -124,4 +139,18 @@ class TestTheSharedSecret:
         from api.settings import Settings
 
         with pytest.raises(ValidationError, match="development server key"):
-            Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="s" * 40)
+            Settings(environment="production", master_key=self.PRODUCTION_KEY, jwt_secret="s" * 40,
+                     server_key="dHJlbGxpcy1kZXZlbG9wbWVudC1zZXJ2ZXIta2V5ISE=")  # the development key
+
+    @pytest.mark.parametrize("missing", ["jwt_issuer", "jwt_audience"])
+    def test_an_issuer_is_trusted_only_with_its_issuer_and_audience_named(self, jwks_url, missing):
+        from pydantic import ValidationError
+
+        from api.settings import Settings
+
+        named = {"jwt_issuer": ISSUER, "jwt_audience": AUDIENCE}
+        del named[missing]
+        for environment in ("production", "development"):
+            with pytest.raises(ValidationError, match=missing.upper()):
+                Settings(environment=environment, master_key=self.PRODUCTION_KEY, server_key=self.SERVER_KEY,
+                         jwt_jwks_url=jwks_url, **named)

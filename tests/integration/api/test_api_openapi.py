@@ -11,7 +11,10 @@ from api.http.app import create_app
 from api.http.policy import api_routes
 from api.services import Trellis
 from api.services.catalogue import CatalogueQueries
+from api.services.as_of import AsOfQueries
 from api.services.history import HistoryQueries
+from api.services.past_board import PastBoards
+from api.services.timelines import TimelineQueries
 from api.services.sessions import SessionQueries
 from api.settings import Settings
 from api_support import ROLES, cast
@@ -22,6 +25,7 @@ from projections.queries import ReadModels
 SCHEMA = create_app(Settings(environment="test")).openapi()
 OPERATIONS = [(path, method, op) for path, ops in SCHEMA["paths"].items() for method, op in ops.items()]
 PUBLIC = {"/health", "/dev/demo-sign-in"}
+HISTORY = (TimelineQueries, AsOfQueries, PastBoards)  # what HistoryQueries is made of
 
 
 def ids(item) -> str:
@@ -90,7 +94,7 @@ class TestEverythingIsReachable:
     def test_every_query_is_called_by_a_get_route(self, api, monkeypatch):
         read_models = api.client.app.state.read_models
         queries = [name for name, _ in inspect.getmembers(ReadModels, inspect.isfunction) if not name.startswith("_")]
-        from_the_store = [name for cls in (SessionQueries, CatalogueQueries, HistoryQueries)
+        from_the_store = [name for cls in (SessionQueries, CatalogueQueries, HistoryQueries, *HISTORY)
                           for name, _ in inspect.getmembers(cls, inspect.isfunction)
                           if not name.startswith("_") and name in vars(cls)]
         read, read_from_the_store = spy(monkeypatch, read_models, queries), spy(monkeypatch, api.trellis, from_the_store)

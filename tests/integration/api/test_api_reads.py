@@ -61,10 +61,10 @@ class TestHistory:
         c = cast(api.trellis, stage="approved")
         auditor = Actor("auditor-history", Role.AUDITOR)
         yesterday = (TODAY - timedelta(days=1)).isoformat()
-        before = api.get(f"/audit/cases/{c.case_id}/as-of", auditor, params={"on": yesterday}).json()
+        before = api.get(f"/audit/cases/{c.case_id}/as-of", auditor, params={"on": yesterday})
         today = api.get(f"/audit/cases/{c.case_id}/as-of", auditor, params={"on": TODAY.isoformat()}).json()
-        assert before["existed"] is False and before["stage"] is None
-        assert today["existed"] is True and today["stage"] == "awaiting_matching_request"
+        assert before.status_code == 422 and "did not exist yet" in before.json()["detail"]
+        assert today["on"] == TODAY.isoformat() and today["stage"] == "awaiting_matching_request"
 
     def test_the_timeline_names_events_and_actors_in_order(self, api):
         c = cast(api.trellis, stage="matched")

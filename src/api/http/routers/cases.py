@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from api.http import views
-from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
 from api.http.idempotency import CommandRoute
+from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
 from api.http.schemas.cases import (
     CaseCreate, CaseDetail, CaseView, DiscoveryCall, EOIApproval, EOIDecline, ExploratoryConversation,
-    MatchingRequest, MatchProposal, RematchRequest, TimelineEntry, Withdrawal,
+    MatchingRequest, MatchProposal, RematchRequest, Withdrawal,
 )
 from api.http.schemas.common import Created, Done
 from domain import Stage
@@ -23,11 +24,15 @@ router = APIRouter(prefix="/cases", tags=["cases"], route_class=CommandRoute, re
 StageName = Literal[tuple(s.value for s in Stage)]  # type: ignore[valid-type]
 
 
-@router.get("", summary="List a programme's cases", description="For administrators and auditors.")
+@router.get("", summary="List a programme's cases", responses=responses(404), description=(
+    "For administrators and auditors, in submission order, a page at a time (see `limit` and `after`)."))
 def list_cases(
-    programme_id: UUID, read_models: ReadModelsDep, stage: Annotated[StageName | None, Query()] = None
+    request: Request, response: Response, programme_id: ProgrammeId, read_models: ReadModelsDep,
+    stage: Annotated[StageName | None, Query()] = None, limit: Limit = DEFAULT_PAGE, after: After = None,
 ) -> list[CaseDetail]:
-    return [views.shape(CaseDetail, c) for c in read_models.cases(programme_id, stage=stage)]
+    found = read_models.cases(programme_id, stage=stage, limit=limit + 1, after=key_of(after, 2))
+    return page(request, response, found, limit, lambda c: (c.submitted_at, c.case_id),
+                lambda c: views.shape(CaseDetail, c))
 
 
 @router.get("/{case_id}", summary="Read a case", responses=responses(404), description=(
@@ -35,15 +40,6 @@ def list_cases(
     "line manager sees status, dates and the mentor's name; the mentee and the mentor see their own case."))
 def read_case(case_id: UUID, read_models: ReadModelsDep, actor: CurrentActor) -> CaseView:
     return views.case_for(read_models, actor, case_id)
-
-
-@router.get("/{case_id}/timeline", summary="A case's history", responses=responses(404),
-            description="Who did what and when, for the case and its current partnership; no content.")
-def case_timeline(
-    case_id: UUID, read_models: ReadModelsDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200, after: Annotated[int, Query(ge=0)] = 0,
-) -> list[TimelineEntry]:
-    return views.timeline(read_models, case_id, limit, after)
 
 
 @router.post("", status_code=201, **command("Submit an expression of interest",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from api.http import views
-from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
 from api.http.idempotency import CommandRoute
+from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
 from api.http.schemas.common import Created, Done
@@ -21,17 +22,23 @@ router = APIRouter(prefix="/mentors", tags=["mentors"], route_class=CommandRoute
 Filter = Annotated[str | None, Query(max_length=60)]
 
 
-@router.get("", summary="The mentor directory", description="Mentors in the pool and their public profiles.")
+@router.get("", summary="The mentor directory", responses=responses(404), description=(
+    "Mentors in the pool and their public profiles, in name order, a page at a time (see `limit` and `after`)."))
 def directory(
-    programme_id: UUID, read_models: ReadModelsDep, sector: Filter = None, region: Filter = None,
-    expertise: Filter = None, available_only: bool = False,
+    request: Request, response: Response, programme_id: ProgrammeId, read_models: ReadModelsDep,
+    sector: Filter = None, region: Filter = None, expertise: Filter = None, available_only: bool = False,
+    limit: Limit = DEFAULT_PAGE, after: After = None,
 ) -> list[DirectoryEntryPublic]:
-    return views.directory(read_models, programme_id, sector=sector, region=region, expertise=expertise,
-                           available_only=available_only)
+    after_mentor = key_of(after, 1)
+    found = read_models.directory(programme_id, sector=sector, region=region, expertise=expertise,
+                                  available_only=available_only, limit=limit + 1,
+                                  after=None if after_mentor is None else after_mentor[0])
+    return page(request, response, found, limit, lambda e: (e.mentor_id,), views.directory_entry)
 
 
-@router.get("/capacity", summary="The mentor capacity table", description="Capacity, held, confirmed and free.")
-def capacity_table(programme_id: UUID, read_models: ReadModelsDep) -> list[MentorCapacityPublic]:
+@router.get("/capacity", summary="The mentor capacity table", description="Capacity, held, confirmed and free.",
+            responses=responses(404))
+def capacity_table(programme_id: ProgrammeId, read_models: ReadModelsDep) -> list[MentorCapacityPublic]:
     return [views.shape(MentorCapacityPublic, row) for row in read_models.mentor_capacity(programme_id)]
 
 

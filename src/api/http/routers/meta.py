@@ -1,4 +1,4 @@
-"""Health, the caller's identity, and (under `trellis demo` only) the demo's sign-in tokens."""
+"""The caller's identity, and (under `trellis demo` only) the demo's sign-in tokens."""
 
 from __future__ import annotations
 
@@ -8,18 +8,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from api.http.auth import Authenticator
+from api.http.auth import Authenticator, issue_token
 from api.http import views
 from api.http.deps import CurrentActor, TrellisDep, bearer, get_authenticator
 from api.http.problems import COMMON
-from api.http.schemas.oversight import DemoSignIn, Health, Me
+from api.http.schemas.oversight import DemoSignIn, Me
 
 router = APIRouter(tags=["meta"], responses=COMMON)
-
-
-@router.get("/health", summary="Is the service up?")
-def health() -> Health:
-    return Health(status="ok")
 
 
 @router.get("/me", summary="Who am I?", description=(
@@ -33,9 +28,15 @@ def me(actor: CurrentActor, credentials: Annotated[HTTPAuthorizationCredentials,
 
 
 @router.get("/dev/demo-sign-in", summary="The demo's sign-in tokens (development only)",
-            description="Empty unless the server was started by `trellis demo`.")
+            description="Empty unless the server was started by `trellis demo`. Each call signs new tokens, "
+                        "living no longer than any other.")
 def demo_sign_in(request: Request) -> list[DemoSignIn]:
-    return [DemoSignIn(**entry) for entry in (request.app.state.demo_sign_in or [])]
+    settings = request.app.state.settings
+    return [
+        DemoSignIn(role=entry["role"], person_id=entry["person_id"], token=issue_token(
+            settings, entry["person_id"], [entry["role"]], hours=settings.jwt_max_token_hours))
+        for entry in (request.app.state.demo_sign_in or [])
+    ]
 
 
 @router.get("/me/export", summary="Everything Trellis holds about me",
@@ -46,4 +47,5 @@ def my_export(actor: CurrentActor, trellis: TrellisDep) -> dict[str, Any]:
 
 @router.get("/me/export.html", summary="Everything Trellis holds about me, to print", response_class=HTMLResponse)
 def my_export_page(actor: CurrentActor, trellis: TrellisDep) -> HTMLResponse:
-    return HTMLResponse(views.export_page(trellis.subject_export(actor.id, confidential=True)))
+    page = views.export_page(trellis.subject_export(actor.id, confidential=True))
+    return HTMLResponse(page, headers=views.EXPORT_HEADERS)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from api.http import views
-from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
 from api.http.idempotency import CommandRoute
+from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, done
 from api.http.schemas.common import Done
@@ -21,16 +22,23 @@ from api.http.schemas.partnerships import (
 router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=CommandRoute, responses=COMMON)
 
 
-@router.get("", summary="List a programme's partnerships", description="For administrators and auditors.")
+@router.get("", summary="List a programme's partnerships", responses=responses(404), description=(
+    "For administrators and auditors, in the order they were formed, a page at a time (see `limit` and `after`)."))
 def list_partnerships(
-    programme_id: UUID, read_models: ReadModelsDep,
+    request: Request, response: Response, programme_id: ProgrammeId, read_models: ReadModelsDep,
     status: Annotated[Literal["awaiting_signatures", "active", "ended"] | None, Query()] = None,
+    limit: Limit = DEFAULT_PAGE, after: After = None,
 ) -> list[PartnershipDetail]:
-    return [views.shape(PartnershipDetail, p) for p in read_models.partnerships(programme_id, status=status)]
+    found = read_models.partnerships(programme_id, status=status, limit=limit + 1, after=key_of(after, 2))
+    return page(request, response, found, limit, lambda p: (p.formed_at, p.partnership_id),
+                lambda p: views.shape(PartnershipDetail, p))
 
 
-@router.get("/mine", summary="My partnerships", description="The mentee's or mentor's own, in a programme.")
-def my_partnerships(programme_id: UUID, read_models: ReadModelsDep, actor: CurrentActor) -> list[PartnershipDetail]:
+@router.get("/mine", summary="My partnerships", description="The mentee's or mentor's own, in a programme.",
+            responses=responses(404))
+def my_partnerships(
+    programme_id: ProgrammeId, read_models: ReadModelsDep, actor: CurrentActor,
+) -> list[PartnershipDetail]:
     return views.my_partnerships(read_models, actor, programme_id)
 
 

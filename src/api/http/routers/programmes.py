@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.http import views
-from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
+from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
 from api.http.idempotency import CommandRoute
+from api.http.paging import MAX_PAGE
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
 from api.http.schemas.common import Created, Done
@@ -30,13 +31,15 @@ def read_programme(programme_id: UUID, trellis: TrellisDep) -> ProgrammePublic:
     return views.programme(trellis.programme(programme_id))
 
 
-@router.get("/{programme_id}/pipeline", summary="The pipeline board",
+@router.get("/{programme_id}/pipeline", summary="The pipeline board", responses=responses(404),
             description="Cases at each stage, and the action queues with how long each item has waited.")
 def pipeline(
-    programme_id: UUID, read_models: ReadModelsDep,
+    programme_id: ProgrammeId, read_models: ReadModelsDep,
     stale_after_days: Annotated[int, Query(ge=1, le=365)] = 30,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=(
+        f"The most items each queue lists, oldest first (at most {MAX_PAGE}); `queue_sizes` counts them all."))] = 50,
 ) -> PipelinePublic:
-    return views.pipeline(read_models, programme_id, stale_after_days)
+    return views.pipeline(read_models, programme_id, stale_after_days, limit)
 
 
 @router.post("", status_code=201, **command("Register a programme",

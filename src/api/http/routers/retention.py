@@ -75,7 +75,7 @@ def export_json(request_id: UUID, trellis: TrellisDep) -> dict[str, Any]:
 @router.get("/subject-access-requests/{request_id}/export.html", summary="The subject's export, to print",
             response_class=HTMLResponse, responses=responses(404))
 def export_html(request_id: UUID, trellis: TrellisDep) -> HTMLResponse:
-    return HTMLResponse(views.export_page(trellis.export_subject(request_id)))
+    return HTMLResponse(views.export_page(trellis.export_subject(request_id)), headers=views.EXPORT_HEADERS)
 
 
 @router.post("/subject-access-requests/{request_id}/complete", **command(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
-
 from fastapi import APIRouter, Query
 
 from api.http import views
-from api.http.deps import ReadModelsDep
-from api.http.problems import COMMON
+from api.http.deps import ProgrammeId, ReadModelsDep
+from api.http.problems import COMMON, responses
 from api.http.schemas.oversight import QAStatisticsPublic
 
 router = APIRouter(prefix="/statistics", tags=["statistics"], responses=COMMON)
@@ -20,9 +18,9 @@ Quarter = Annotated[str, Query(
 )]
 
 
-@router.get("", summary="QA statistics for one quarter", description=(
+@router.get("", summary="QA statistics for one quarter", responses=responses(404), description=(
     "Counts, rates and averages for the cases whose EOI fell in the quarter. No identifiers or "
     "free text; any group smaller than the threshold (the programme's, never below the DPO's "
     "floor) is suppressed (null), with the figures that would reveal it."))
-def qa_statistics(programme_id: UUID, period: Quarter, read_models: ReadModelsDep) -> QAStatisticsPublic:
+def qa_statistics(programme_id: ProgrammeId, period: Quarter, read_models: ReadModelsDep) -> QAStatisticsPublic:
     return views.statistics(read_models, programme_id, period)

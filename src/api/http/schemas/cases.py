@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from api.http.schemas.common import Body, PersonId, Text2000, Text4000
 from api.http.schemas.people import PersonDetailsBody, SpecialCategoryBody
@@ -23,7 +23,7 @@ class CaseCreate(Body):
 
 
 class EOIApproval(Body):
-    priority: bool = Field(False, description="Put the EOI forward as a priority.")
+    priority: StrictBool = Field(False, description="Put the EOI forward as a priority.")
 
 
 class EOIDecline(Body):
@@ -34,7 +34,7 @@ class MatchingRequest(Body):
     preferences: list[UUID] = Field(min_length=1, max_length=5, description="Preferred mentors, best first.")
     goals: Text4000 = Field("", examples=["Lead my team through a curriculum change"])
     special: SpecialCategoryBody | None = None
-    consent: bool = Field(False, description="The mentee's consent to keep the special-category answers.")
+    consent: StrictBool = Field(False, description="The mentee's consent to keep the special-category answers.")
 
 
 class ExploratoryConversation(Body):
@@ -78,6 +78,12 @@ class CaseDetail(BaseModel):
     mentor_name: str | None
     partnership_id: str | None
     partnership_status: str | None
+    eoi_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the expression of interest for the mentee (their role), when it was not the mentee."))
+    matching_request_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the matching request for the mentee (their role), when it was not the mentee."))
+    withdrawal_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the case's withdrawal for the mentee (their role), when it was not the mentee."))
 
 
 class LineManagerReport(BaseModel):
@@ -115,6 +121,10 @@ class CaseForParty(BaseModel):
     mentor_name: str | None
     partnership_id: str | None
     partnership_status: str | None
+    eoi_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the expression of interest for the mentee (their role), when it was not the mentee."))
+    matching_request_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the matching request for the mentee (their role), when it was not the mentee."))
 
 
 CaseView = Annotated[CaseDetail | CaseForLineManager | CaseForParty, Field(discriminator="audience")]
@@ -133,3 +143,5 @@ class TimelineEntry(BaseModel):
     actor_role: str | None
     on_behalf_of: str | None = Field(
         description="Whom an administrator recorded this for (their own step, recorded for them), if anyone.")
+    recorded_by_administrator: bool = Field(
+        description="True when an administrator recorded a step that a party takes for themselves.")

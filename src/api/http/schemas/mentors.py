@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from api.http.schemas.common import Body, PersonId, Text200, Text4000
 from api.http.schemas.people import PersonDetailsBody, SpecialCategoryBody
@@ -34,14 +34,14 @@ class DirectoryProfile(Body):
 
 
 class PoolJoin(Body):
-    capacity: int = Field(ge=1, le=20, examples=[3])
+    capacity: StrictInt = Field(ge=1, le=20, examples=[3])
     profile: DirectoryProfile
     special: SpecialCategoryBody | None = None
-    consent: bool = Field(False, description="The mentor's consent to keep the special-category answers.")
+    consent: StrictBool = Field(False, description="The mentor's consent to keep the special-category answers.")
 
 
 class CapacityChange(Body):
-    capacity: int = Field(ge=1, le=20, examples=[4])
+    capacity: StrictInt = Field(ge=1, le=20, examples=[4])
 
 
 # -- responses -----------------------------------------------------------------------------------
@@ -70,3 +70,7 @@ class MentorCapacityPublic(BaseModel):
     confirmed: int
     held: int
     free: int
+    status_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded for the mentor the step that gave them this status (their role), when it was not the mentor."))
+    capacity_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the mentor's capacity for them (their role), when it was not the mentor."))

@@ -1,4 +1,4 @@
-"""Responses for line managers, QA statistics, audit, retention and the caller."""
+"""Responses for line managers, QA statistics, retention and the caller (the history's: `history`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from api.http.schemas.cases import LineManagerReport
 
-__all__ = ["CaseAsOf", "DemoSignIn", "Health", "LineManagerReport", "Me", "QAStatisticsPublic"]
+__all__ = ["DemoSignIn", "Health", "LineManagerReport", "Me", "QAStatisticsPublic"]
 
 
 class StatisticCell(BaseModel):
@@ -22,21 +22,6 @@ class QAStatisticsPublic(BaseModel):
     period: str = Field(examples=["2026-Q3"])
     threshold: int = Field(description="The threshold applied: the programme's, or the DPO's floor if higher.")
     cells: list[StatisticCell]
-
-
-class CaseAsOf(BaseModel):
-    """The state of a case at the end of a past day (UTC)."""
-
-    case_id: str
-    on: str
-    existed: bool
-    stage: str | None
-    version: int | None
-    line_manager_id: str | None
-    proposed_mentor: str | None
-    partnership_id: str | None
-    closed_reason: str | None
-
 
 
 class Me(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from api.http.schemas.common import Body, Text4000, Text20000
 
@@ -18,7 +18,7 @@ class SessionCreate(Body):
     """A session the pair held. Notes and actions are confidential to the pair."""
 
     held_on: date = Field(examples=["2026-11-02"])
-    minutes: int = Field(ge=1, le=480, examples=[60])
+    minutes: StrictInt = Field(ge=1, le=480, examples=[60])
     medium: Literal["in_person", "video", "phone"] = "video"
     notes: Text20000 = Field("", examples=["What we talked about"])
     actions: Text20000 = Field("", examples=["What each of us will do next"])
@@ -30,7 +30,7 @@ class ProgressReview(Body):
 
 
 class ExtensionRequest(Body):
-    months: int = Field(ge=1, le=60, examples=[3])
+    months: StrictInt = Field(ge=1, le=60, examples=[3])
 
 
 class PartnershipEnd(Body):
@@ -38,7 +38,7 @@ class PartnershipEnd(Body):
 
 
 class FeedbackCreate(Body):
-    rating: int = Field(ge=1, le=5, examples=[4])
+    rating: StrictInt = Field(ge=1, le=5, examples=[4])
     comments: Text4000 = Field("", description="Used only for QA, never shown with a name.")
 
 
@@ -66,6 +66,10 @@ class PartnershipDetail(BaseModel):
     end_reason: str | None
     feedback_requested: bool
     feedback_received: int
+    mentee_signature_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the mentee's signature for them (their role), when the mentee did not sign here themselves."))
+    mentor_signature_recorded_by: str | None = Field(None, examples=["administrator"], description=(
+        "Who recorded the mentor's signature for them (their role), when the mentor did not sign here themselves."))
 
 
 class SessionRecordPublic(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from api.http.schemas.common import Body, Text200
 from domain import ProgrammeSettings
@@ -15,15 +15,15 @@ class ProgrammeSettingsBody(Body):
 
     name: Text200 = Field(min_length=1, examples=["Middle leaders new in post"])
     kind: Literal["mentoring", "coaching"] = "mentoring"
-    line_manager_approval: bool = True
+    line_manager_approval: StrictBool = True
     matching: Literal["self_selected", "allocated"] = "self_selected"
-    exploratory_conversations: int = Field(0, ge=0, le=10)
-    default_duration_months: int = Field(12, ge=1, le=60)
-    max_duration_months: int = Field(18, ge=1, le=60)
-    typical_sessions: int = Field(6, ge=1, le=100)
-    feedback_forms: bool = True
-    small_group_threshold: int = Field(5, ge=2, le=100)
-    retention_months: int = Field(72, ge=1, le=1200)
+    exploratory_conversations: StrictInt = Field(0, ge=0, le=10)
+    default_duration_months: StrictInt = Field(12, ge=1, le=60)
+    max_duration_months: StrictInt = Field(18, ge=1, le=60)
+    typical_sessions: StrictInt = Field(6, ge=1, le=100)
+    feedback_forms: StrictBool = True
+    small_group_threshold: StrictInt = Field(5, ge=2, le=100)
+    retention_months: StrictInt = Field(72, ge=1, le=1200)
 
     def settings(self) -> ProgrammeSettings:
         return ProgrammeSettings(**self.model_dump())
@@ -61,6 +61,7 @@ class QueueItemPublic(BaseModel):
     since: str | None
     age_days: int
     priority: bool
+    mentee_name: str | None = None
 
 
 class ActionQueuesPublic(BaseModel):
@@ -80,3 +81,7 @@ class PipelinePublic(BaseModel):
     programme_id: str
     stage_counts: dict[str, int] = Field(examples=[{"awaiting_match": 3, "matched": 2}])
     queues: ActionQueuesPublic
+    queue_sizes: dict[str, int] = Field(
+        description="How many items wait in each queue; a queue lists at most `queue_limit` of them, oldest first.",
+        examples=[{"awaiting_match": 3, "stale_partnerships": 0}])
+    queue_limit: int | None = Field(default=None, description="The most items a queue lists (none: all).")

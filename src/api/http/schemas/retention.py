@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from api.http.schemas.common import Body, PersonId, Text200
 
@@ -37,7 +37,7 @@ class HoldCreate(Body):
 
 
 class FloorChange(Body):
-    floor: int = Field(ge=5, le=100, description="No statistic describes fewer people than this, whatever a "
+    floor: StrictInt = Field(ge=5, le=100, description="No statistic describes fewer people than this, whatever a "
                                                  "programme's own threshold says.")
 
 

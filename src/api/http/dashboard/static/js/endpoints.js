@@ -1,6 +1,6 @@
 // Every JSON API path the dashboard uses, in one place.
 
-import { get, post, request } from "./http.js";
+import { get, getPage, post, request } from "./http.js";
 
 const q = (params) => {
   const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""));
@@ -15,6 +15,7 @@ export const api = {
   programme: (programmeId) => get(`/programmes/${programmeId}`),
   pipeline: (programmeId) => get(`/programmes/${programmeId}/pipeline`),
   cases: (programmeId, stage) => get(`/cases${q({ programme_id: programmeId, stage })}`),
+  casesPage: (programmeId, after) => getPage(`/cases${q({ programme_id: programmeId, after })}`),
   case: (caseId) => get(`/cases/${caseId}`),
   caseTimeline: (caseId) => get(`/cases/${caseId}/timeline`),
   partnership: (partnershipId) => get(`/partnerships/${partnershipId}`),

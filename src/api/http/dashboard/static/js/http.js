@@ -52,7 +52,7 @@ async function send(method, path, headers, body) {
   }
 }
 
-export async function request(method, path, body, { accept = "application/json" } = {}) {
+export async function request(method, path, body, { accept = "application/json", paged = false } = {}) {
   const headers = { Accept: `${accept}, application/problem+json` };
   const bearer = token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -72,8 +72,11 @@ export async function request(method, path, body, { accept = "application/json" 
   if (method === "POST" && result && Number.isInteger(result.position)) {
     lastCommandPosition = Math.max(lastCommandPosition, result.position);
   }
+  // A paged list: its items, and the cursor of the next page (null on the last).
+  if (paged) return { items: result, next: response.headers.get("X-Next-Cursor") };
   return result;
 }
 
 export const get = (path) => request("GET", path);
+export const getPage = (path) => request("GET", path, undefined, { paged: true });
 export const post = (path, body = {}) => request("POST", path, body);

@@ -3,6 +3,11 @@
 import { actingRole, area, claims, home, signOut, token } from "./session.js";
 import { words } from "./format.js";
 import { clearMessages, onChange, showProblem } from "./ui.js";
+import * as auditAccessLog from "./views/audit-access-log.js";
+import * as auditBoard from "./views/audit-board.js";
+import * as auditChain from "./views/audit-chain.js";
+import * as auditHistory from "./views/audit-history.js";
+import * as auditObject from "./views/audit-object.js";
 import * as board from "./views/board.js";
 import * as casePage from "./views/case.js";
 import * as consents from "./views/consents.js";
@@ -27,6 +32,12 @@ const ROUTES = [
   { pattern: /^#\/retention$/, view: retention, section: "retention" },
   { pattern: /^#\/consents$/, view: consents, section: "consents" },
   { pattern: /^#\/floor$/, view: floor, section: "floor" },
+  // the auditor's: the API refuses them to every other role (the access log: to all but the DPO too)
+  { pattern: /^#\/audit\/history(?:\?(.*))?$/, view: auditHistory, section: "history" },
+  { pattern: /^#\/audit\/objects(?:\/(case|partnership|mentor|programme)\/([\w-]+))?(?:\?(.*))?$/, view: auditObject, section: "objects" },
+  { pattern: /^#\/audit\/board(?:\?(.*))?$/, view: auditBoard, section: "past-board" },
+  { pattern: /^#\/audit\/chain$/, view: auditChain, section: "chain" },
+  { pattern: /^#\/audit\/access-log(?:\?(.*))?$/, view: auditAccessLog, section: "access-log" },
   { pattern: /^#\/signin$/, view: signin, section: null },
 ];
 

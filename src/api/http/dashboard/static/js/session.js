@@ -33,11 +33,14 @@ export function actingRole() {
   return roles.includes("administrator") ? "administrator" : roles[0] || null;
 }
 
-// Where each role's pages are: the data-protection officer's apart from the programme's.
+// Where each role's pages are: the data-protection officer's and the auditor's apart from the programme's.
+const AREAS = { dpo: "data-protection", auditor: "audit" };
+const HOMES = { "data-protection": "#/requests", audit: "#/audit/history", programme: "#/board" };
+
 export function area() {
-  return actingRole() === "dpo" ? "data-protection" : "programme";
+  return AREAS[actingRole()] || "programme";
 }
 
 export function home() {
-  return area() === "data-protection" ? "#/requests" : "#/board";
+  return HOMES[area()];
 }

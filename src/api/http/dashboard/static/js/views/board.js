@@ -6,7 +6,8 @@ import { ageInDays, words, when } from "../format.js";
 import { currentProgramme, picker } from "../programme.js";
 import { refresh } from "../ui.js";
 
-const QUEUES = [
+// The action queues, in the order the board shows them (the board as of a day shows them alike).
+export const QUEUES = [
   ["eois_awaiting_line_manager", "Expressions of interest awaiting the line manager"],
   ["awaiting_match", "Waiting for a match"],
   ["proposals_awaiting_outcome", "Proposed matches awaiting the discovery call or confirmation"],
@@ -29,15 +30,16 @@ function stageCards(counts) {
       h("span", { class: "label" }, words(stage)))));
 }
 
-function queueTable(title, items, names) {
+// `total`: how many wait in all (the board lists the oldest few of a long queue).
+function queueTable(title, items, total = items.length) {
   const columns = [
-    { label: "Case", cell: (i) => h("a", { href: `#/cases/${i.case_id}` }, names.get(i.case_id) || `Case ${String(i.case_id).slice(0, 8)}`) },
+    { label: "Case", cell: (i) => h("a", { href: `#/cases/${i.case_id}` }, i.mentee_name || `Case ${String(i.case_id).slice(0, 8)}`) },
     { label: "Waiting", cell: (i) => ageInDays(i.age_days) },
     { label: "Since", cell: (i) => when(i.since) },
     { label: "Priority", cell: (i) => (i.priority ? h("span", { class: "tag warn" }, "Priority") : "—") },
   ];
   return h("section", { "data-queue": title },
-    h("h3", {}, `${title} (${items.length})`),
+    h("h3", {}, total > items.length ? `${title} (${total}, the oldest ${items.length} shown)` : `${title} (${total})`),
     table(title, columns, items, { empty: "None waiting.", hideCaption: true }));
 }
 
@@ -46,11 +48,10 @@ export async function render() {
   if (!programme.id) {
     return h("div", {}, h("h1", {}, "Pipeline board"), h("p", {}, "There is no programme yet."));
   }
-  const [pipeline, cases] = await Promise.all([api.pipeline(programme.id), api.cases(programme.id)]);
+  const [pipeline, firstPage] = await Promise.all([api.pipeline(programme.id), api.casesPage(programme.id)]);
   const { stage_counts: counts, queues } = pipeline;
-  const names = new Map(cases.map((c) => [c.case_id, c.mentee_name || `Mentee ${c.mentee_id}`]));
   const caseColumns = [
-    { label: "Mentee", cell: (c) => h("a", { href: `#/cases/${c.case_id}` }, names.get(c.case_id)) },
+    { label: "Mentee", cell: (c) => h("a", { href: `#/cases/${c.case_id}` }, c.mentee_name || `Mentee ${c.mentee_id}`) },
     { label: "Stage", cell: (c) => stageOf(c) },
     { label: "Mentor", cell: (c) => c.mentor_name || "—" },
     { label: "Since", cell: (c) => when(c.stage_since || c.submitted_at) },
@@ -61,7 +62,31 @@ export async function render() {
     h("h2", {}, "Cases by stage"),
     stageCards(counts),
     h("h2", {}, "Action queues"),
-    QUEUES.map(([key, title]) => queueTable(title, queues[key] || [], names)),
+    QUEUES.map(([key, title]) => queueTable(title, queues[key] || [], (pipeline.queue_sizes || {})[key])),
     h("h2", {}, "All cases"),
-    table("All cases", caseColumns, cases, { empty: "No cases yet.", hideCaption: true }));
+    allCases(programme.id, caseColumns, firstPage));
+}
+
+// A programme's cases in submission order, a page at a time: "More cases" reads the next page.
+function allCases(programmeId, columns, first) {
+  const shown = [...first.items];
+  const holder = h("div", {});
+  const draw = (next) => {
+    const more = next ? h("button", { type: "button", class: "more" }, "More cases") : null;
+    if (more) {
+      more.addEventListener("click", async () => {
+        more.disabled = true;
+        const page = await api.casesPage(programmeId, next);
+        shown.push(...page.items);
+        draw(page.next);
+        holder.querySelector("table")?.focus?.();
+      });
+    }
+    holder.replaceChildren(
+      table("All cases", columns, shown, { empty: "No cases yet.", hideCaption: true }),
+      h("p", { class: "hint" }, next ? `${shown.length} cases shown, oldest first.` : `All ${shown.length} cases shown.`),
+      ...(more ? [more] : []));
+  };
+  draw(first.next);
+  return holder;
 }

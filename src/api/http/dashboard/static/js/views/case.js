@@ -6,19 +6,38 @@ import { shortId, when, words } from "../format.js";
 import { timeline } from "./timeline.js";
 import { caseActions, partnershipActions, undoActions } from "./actions.js";
 
+// "recorded by an administrator" wherever an administrator recorded a step for the person who takes it
+const BY_ADMIN = "recorded by an administrator";
+
+function byAdmin(recordedBy) {
+  if (!recordedBy) return "";
+  return recordedBy === "administrator" ? ` — ${BY_ADMIN}` : ` — recorded by the ${words(recordedBy).toLowerCase()}`;
+}
+
+function signatures(p) {
+  const signed = ["mentee", "mentor"].filter((party) => p[`${party}_signed`]);
+  if (!signed.length) return "nobody yet";
+  const forThem = signed.filter((party) => p[`${party}_signature_recorded_by`] === "administrator");
+  let note = "";
+  if (forThem.length && forThem.length === signed.length) note = ` — ${signed.length === 2 ? "both " : ""}${BY_ADMIN}`;
+  else if (forThem.length) note = ` — the ${forThem[0]}'s ${BY_ADMIN}`;
+  return `${signed.join(" and ")}${note}`;
+}
+
 function facts(c, p) {
   const rows = [
     ["Mentee", c.mentee_name || c.mentee_id],
-    ["Stage", words(c.stage === "closed" ? `${words(c.stage)} (${words(c.closed_reason)})` : c.stage)],
+    ["Stage", `${words(c.stage === "closed" ? `${words(c.stage)} (${words(c.closed_reason)})` : c.stage)}${byAdmin(c.withdrawal_recorded_by)}`],
     ["In this stage since", when(c.stage_since)],
-    ["Expression of interest", when(c.submitted_at)],
+    ["Expression of interest", `${when(c.submitted_at)}${byAdmin(c.eoi_recorded_by)}`],
     ["Priority", c.priority ? "Yes, flagged by the line manager" : "No"],
     ["Mentor", c.mentor_name || "—"],
   ];
+  if (c.matching_request_recorded_by) rows.push(["Matching request", `submitted${byAdmin(c.matching_request_recorded_by)}`]);
   if (p) {
     rows.push(
       ["Partnership", words(p.status)],
-      ["Signed by", [p.mentee_signed && "mentee", p.mentor_signed && "mentor"].filter(Boolean).join(" and ") || "nobody yet"],
+      ["Signed by", signatures(p)],
       ["Started on", p.started_on || "—"],
       ["Sessions recorded", String(p.sessions)],
       ["Extension request", p.extension_pending ? `pending since ${when(p.extension_requested_at)}` : "none pending"],

@@ -1,0 +1,201 @@
+"""Issue 9: the hash chain's costs — verifying beside raw SHA-256, writing with and without it.
+
+Verification: a history of `--chain-events` events (default 1,000,000) of `--chain-state-bytes`
+each, in a database of its own (`<dbname>_chain`, kept between runs while its size is right),
+linked by `trellis db init`'s own code; `trellis audit verify`'s walk over all of it, timed,
+beside raw SHA-256 over the same bytes in the same run: the same payloads, read from the
+database into memory first, each hashed after the previous digest exactly as the chain hashes
+them (no database, no comparison: the floor of any verification); and, for context, SHA-256
+over the same bytes as one buffer (OpenSSL's streaming rate, with no per-event call at all).
+Target: verification ≥ 50 % of the raw per-event rate.
+
+Write path: `bench.events`' command (`record_session`, real encryption) with the chain and
+without it — a second app on the same database whose recorder leaves the link statement out
+(`<dbname>_chain_write`, never verified) — measured in turn. Target: with ≥ 90 % of without.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import psycopg
+
+from api.bootstrap import build_app, init_database
+from api.persistence.chain import CHAIN, GENESIS
+from api.persistence.chain_history import History, events_table, snapshot
+from api.persistence.chain_verify import verify_chain
+from bench.common import (
+    Figure, background_busy, measure_in_turn, now, print_table, server_version, settings_from, suite_main,
+)
+from bench.events import ACTIONS, NOTES, _recording
+from bench.world import active_partnerships
+from projections.sql import Store
+
+VERIFY_TARGET = 0.50
+WRITE_TARGET = 0.90
+FILL_BATCH = 50_000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("chain")
+    group.add_argument("--chain-events", type=int, default=1_000_000, help="events in the verified history")
+    group.add_argument("--chain-state-bytes", type=int, default=600, help="the state size of each of them")
+    group.add_argument("--chain-threads", type=int, default=4, help="threads writing, with and without the chain")
+    group.add_argument("--chain-partnerships-per-thread", type=int, default=4)
+
+
+def run(args: argparse.Namespace) -> bool:
+    busy_before = background_busy()
+    verified = _verification(args)
+    written = _write_path(args)
+    busy_after = background_busy()
+    version = server_version(_named(args, args.dbname + "_chain"))
+    print(f"\nchain (issue 9) · {now()} · PostgreSQL {version} · {os.cpu_count()} CPUs; other work kept "
+          f"{busy_before:.0%} of them busy before the run and {busy_after:.0%} after")
+    print(f"{'verification of':<44} {'events':>10} {'MB':>8} {'seconds':>8} {'MB/s':>8} {'events/s':>10}")
+    for label, took in (("trellis audit verify (database → verdict)", verified.verify_seconds),
+                        ("raw SHA-256, per event as chained (memory)", verified.chained_seconds),
+                        ("raw SHA-256, one buffer (memory)", verified.buffer_seconds)):
+        print(f"{label:<44} {verified.events:>10} {verified.megabytes:>8.1f} {took:>8.2f} "
+              f"{verified.megabytes / took:>8.1f} {verified.events / took:>10.0f}")
+    verify_share = verified.chained_seconds / verified.verify_seconds
+    print(f"{'verification / raw per event':<62} {verify_share:>8.1%}")
+    print(f"{'verification / raw one buffer':<62} {verified.buffer_seconds / verified.verify_seconds:>8.1%}")
+    print_table(f"write path · {args.seconds:g} s per figure in {args.rounds} rounds", written,
+                [("with the chain / without it", written[0], written[1])])
+    if max(busy_before, busy_after) > args.max_busy:
+        print(f"targets: not judged: the machine was busy with other work (over {args.max_busy:.0%})")
+        return False
+    verify_met = verified.ok and verify_share >= VERIFY_TARGET
+    write_met = written[0].per_second >= WRITE_TARGET * written[1].per_second
+    print(f"target: verification ≥ {VERIFY_TARGET:.0%} of raw SHA-256 per event: {'met' if verify_met else 'MISSED'}")
+    print(f"target: writing with the chain ≥ {WRITE_TARGET:.0%} of without: {'met' if write_met else 'MISSED'}")
+    return verify_met and write_met
+
+
+# -- verifying -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verified:
+    ok: bool
+    events: int
+    megabytes: float
+    verify_seconds: float
+    chained_seconds: float
+    buffer_seconds: float
+
+
+def _verification(args: argparse.Namespace) -> Verified:
+    settings = _history_of(args, args.chain_events, args.chain_state_bytes)
+    app = build_app(settings)
+    try:
+        store = Store.beside(app.recorder)
+        events = events_table(app.recorder)
+        with snapshot(store, events) as history:
+            payloads = _payloads(history)
+        chained_seconds = _timed(lambda: _chained(payloads))
+        joined = b"".join(payloads)
+        buffer_seconds = _timed(lambda: hashlib.sha256(joined).digest())
+        size = len(joined) + 32 * len(payloads)  # each event's payload after the previous link
+        del joined, payloads
+        with snapshot(store, events) as history:
+            began = time.perf_counter()
+            verdict = verify_chain(history)
+            verify_seconds = time.perf_counter() - began
+    finally:
+        app.close()
+    if not verdict.ok:
+        print(f"the bench history does not verify: {verdict.problem} at {verdict.position}", file=sys.stderr)
+    return Verified(verdict.ok, verdict.verified, size / 1e6, verify_seconds, chained_seconds, buffer_seconds)
+
+
+def _payloads(history: History) -> list[bytes]:
+    payloads: list[bytes] = []
+    for page in history.pages():
+        payloads += page.payloads
+    return payloads
+
+
+def _chained(payloads: list[bytes]) -> bytes:
+    previous, sha256 = GENESIS, hashlib.sha256
+    for row in payloads:
+        previous = sha256(previous + row).digest()
+    return previous
+
+
+def _timed(work) -> float:
+    began = time.perf_counter()
+    work()
+    return time.perf_counter() - began
+
+
+def _history_of(args: argparse.Namespace, events: int, state_bytes: int):
+    """The verification's own database, holding exactly `events` linked events (rebuilt otherwise)."""
+    settings = settings_from(_named(args, f"{args.dbname}_chain"))
+    init_database(settings)
+    app = build_app(settings)
+    try:
+        table = events_table(app.recorder)
+    finally:
+        app.close()
+    with _connect(settings) as conn:
+        count, size = conn.execute(f"SELECT count(*), COALESCE(min(length(state)), 0) FROM {table}").fetchone()
+        linked = conn.execute(f"SELECT count(*) FROM {CHAIN.name}").fetchone()[0]
+        if (count, size, linked) == (events, state_bytes, events):
+            return settings
+        print(f"chain: writing a history of {events} events of {state_bytes} bytes (once)", file=sys.stderr)
+        conn.execute(f"TRUNCATE {table}, {CHAIN.name} RESTART IDENTITY")
+        for start in range(0, events, FILL_BATCH):
+            conn.execute(
+                f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                f"SELECT md5('bench' || (i %% 1000))::uuid, i / 1000 + 1, 'domain.partnership:Partnership.SessionHeld', "
+                f"substring(decode(repeat(md5(i::text), %s::int), 'hex') FOR %s::int) "
+                f"FROM generate_series(%s::bigint, %s::bigint) AS i ORDER BY i",
+                (state_bytes // 16 + 1, state_bytes, start, min(events, start + FILL_BATCH) - 1))
+            conn.commit()
+    init_database(settings)  # links the history it finds unlinked, as `trellis db init` does
+    return settings
+
+
+def _named(args: argparse.Namespace, dbname: str) -> argparse.Namespace:
+    return argparse.Namespace(**{**vars(args), "dbname": dbname})
+
+
+def _connect(settings) -> psycopg.Connection:
+    return psycopg.connect(host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
+                           password=settings.postgres_password.get_secret_value(), dbname=settings.postgres_dbname)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def _write_path(args: argparse.Namespace) -> list:
+    settings = settings_from(_named(args, f"{args.dbname}_chain_write"), postgres_pool_size=args.chain_threads + 2)
+    init_database(settings)
+    chained, plain = build_app(settings), build_app(settings)
+    recorder = plain.recorder
+    recorder._transaction_tail = lambda count: recorder._insert_tail + b"COMMIT"  # the same write, unlinked
+    try:
+        per = args.chain_partnerships_per_thread
+        figures = []
+        for label, app in (("Trellis: record_session, with the chain", chained),
+                           ("Trellis: record_session, without it", plain)):
+            partnerships = active_partnerships(app, args.chain_threads * per)
+            for p in partnerships:  # a first session each: the aggregates cached, as in bench.events
+                app.record_session(p.id, date.today(), 60, "video", NOTES, ACTIONS, p.mentee)
+            figures.append(Figure(label, args.chain_threads, _recording(app, partnerships, per)))
+        return measure_in_turn(figures, args)
+    finally:
+        chained.close()
+        plain.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    return suite_main("python -m bench.chain", __doc__, add_arguments, run, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The pipeline board's action queues, each read with its own query, oldest first.
+
+With `limit`, a queue holds its `limit` oldest items (what waits longest comes first) and
+`queue_sizes` says how many wait in all, so a board over a programme of 100,000 cases reads
+a few pages of rows, not every case and partnership. Without `limit` a queue holds every item
+(the board as it was on a past day is built from small temporary tables that way).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from domain import EndReason, PartnershipStatus, Stage
+from domain.case import OPEN_PROPOSAL, WAITING_FOR_MATCH
+from projections import dashboard
+from projections.results import ActionQueues, QueueItem
+
+DEFAULT_STALE_DAYS = 30
+CASES, PARTNERSHIPS, SESSIONS = dashboard.CASES.name, dashboard.PARTNERSHIPS.name, dashboard.SESSIONS.name
+PEOPLE = dashboard.PEOPLE.name
+CASE_QUEUES = {
+    "eois_awaiting_line_manager": (Stage.AWAITING_LINE_MANAGER,),
+    "awaiting_match": tuple(WAITING_FOR_MATCH),
+    "proposals_awaiting_outcome": tuple(OPEN_PROPOSAL),
+}
+# The last contact with an active pair: their last session, else the start, else the forming.
+LAST_CONTACT = (f"COALESCE((SELECT MAX(s.held_on) FROM {SESSIONS} s WHERE s.partnership_id = p.partnership_id), "
+                "p.started_on, p.formed_at)")
+# Each partnership queue: (what its items wait since, which partnerships are in it); `?` in order:
+# the statuses and reasons in PARTNERSHIP_PARAMS, and the stale cut-off last.
+PARTNERSHIP_QUEUES = {
+    "agreements_awaiting_signature": ("p.formed_at", "p.status = ?"),
+    "extensions_pending": ("p.extension_requested_at", "p.extension_requested_at IS NOT NULL"),
+    "awaiting_feedback": ("p.ended_at", "p.status = ? AND (p.end_reason IS NULL OR p.end_reason <> ?) "
+                                        "AND COALESCE(p.mentee_feedback, 0) + COALESCE(p.mentor_feedback, 0) < 2"),
+    "stale_partnerships": (LAST_CONTACT, f"p.status = ? AND {LAST_CONTACT} <= ?"),
+}
+PARTNERSHIP_PARAMS = {
+    "agreements_awaiting_signature": (PartnershipStatus.AWAITING_SIGNATURES.value,),
+    "extensions_pending": (),
+    "awaiting_feedback": (PartnershipStatus.ENDED.value, EndReason.REMATCHED.value),
+    "stale_partnerships": (PartnershipStatus.ACTIVE.value,),
+}
+
+
+class BoardQueries:
+    store: Any
+    _now: Any
+    _open: Any  # opens a sealed name for the board's reader
+
+    def action_queues(
+        self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS, limit: int | None = None,
+    ) -> ActionQueues:
+        pid, now = str(programme_id), self._now()
+        cutoff = _iso(now - timedelta(days=stale_after_days))
+        queues = {name: self._case_queue(pid, stages, now, limit) for name, stages in CASE_QUEUES.items()}
+        for name, (since, where) in PARTNERSHIP_QUEUES.items():
+            params = [pid, *PARTNERSHIP_PARAMS[name], *([cutoff] if name == "stale_partnerships" else [])]
+            queues[name] = self._partnership_queue(since, where, params, now, limit)
+        return ActionQueues(programme_id=pid, stale_after_days=stale_after_days, **queues)
+
+    def queue_sizes(self, programme_id: UUID | str, stage_counts: dict[str, int],
+                    stale_after_days: int = DEFAULT_STALE_DAYS) -> dict[str, int]:
+        """How many items wait in each queue: the case queues from the stage counts, the
+        partnership queues counted in one query."""
+        sizes = {name: sum(stage_counts.get(s.value, 0) for s in stages) for name, stages in CASE_QUEUES.items()}
+        cutoff = _iso(self._now() - timedelta(days=stale_after_days))
+        counts, params = [], []
+        for name, (_, where) in PARTNERSHIP_QUEUES.items():
+            counts.append(f"SUM(CASE WHEN {where} THEN 1 ELSE 0 END) AS {name}")
+            params += [*PARTNERSHIP_PARAMS[name], *([cutoff] if name == "stale_partnerships" else [])]
+        row = self.store.query(f"SELECT {', '.join(counts)} FROM {PARTNERSHIPS} p WHERE p.programme_id = ?",
+                               [*params, str(programme_id)])[0]
+        return sizes | {name: int(row[name] or 0) for name in PARTNERSHIP_QUEUES}
+
+    def _case_queue(self, pid: str, stages: tuple[Stage, ...], now: datetime, limit: int | None) -> tuple:
+        marks = ", ".join("?" for _ in stages)
+        rows = self.store.query(
+            f"SELECT c.case_id, c.stage_since, c.priority, mp.name AS mentee_name FROM {CASES} c "
+            f"LEFT JOIN {PEOPLE} mp ON mp.subject_id = c.mentee_id "
+            f"WHERE c.programme_id = ? AND c.stage IN ({marks}) "
+            f"ORDER BY c.stage_since, c.case_id{_limit(limit)}", [pid, *(s.value for s in stages)],
+        )
+        return tuple(QueueItem(r["case_id"], None, r["stage_since"], _age(r["stage_since"], now), bool(r["priority"]),
+                               self._open(r["mentee_name"])) for r in rows)
+
+    def _partnership_queue(self, since: str, where: str, params: list, now: datetime, limit: int | None) -> tuple:
+        rows = self.store.query(
+            f"SELECT p.case_id, p.partnership_id, {since} AS since, mp.name AS mentee_name FROM {PARTNERSHIPS} p "
+            f"LEFT JOIN {PEOPLE} mp ON mp.subject_id = p.mentee_id "
+            f"WHERE p.programme_id = ? AND {where} ORDER BY since, p.partnership_id{_limit(limit)}", params,
+        )
+        return tuple(QueueItem(r["case_id"], r["partnership_id"], r["since"], _age(r["since"], now),
+                               mentee_name=self._open(r["mentee_name"])) for r in rows)
+
+
+def _limit(limit: int | None) -> str:
+    return "" if limit is None else f" LIMIT {int(limit)}"
+
+
+def _iso(moment: datetime) -> str:
+    """As the read models write a moment (ISO 8601, UTC), so text compares in time order; a
+    day ('2026-05-01') compares as its midnight."""
+    return moment.isoformat()
+
+
+def _age(since: str | None, now: datetime) -> int:
+    if not since:
+        return 0
+    moment = datetime.fromisoformat(since)
+    if moment.tzinfo is None:  # a date
+        moment = datetime.combine(moment.date(), datetime.min.time(), UTC)
+    return max((now - moment).days, 0)
