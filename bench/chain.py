@@ -1,4 +1,4 @@
-"""Issue 9: the hash chain's costs — verifying beside raw SHA-256, writing with and without it.
+"""The hash chain's costs — verifying beside raw SHA-256, writing with and without it.
 
 Verification: a history of `--chain-events` events (default 1,000,000) of `--chain-state-bytes`
 each, in a database of its own (`<dbname>_chain`, kept between runs while its size is right),
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> bool:
     written = _write_path(args)
     busy_after = background_busy()
     version = server_version(_named(args, args.dbname + "_chain"))
-    print(f"\nchain (issue 9) · {now()} · PostgreSQL {version} · {os.cpu_count()} CPUs; other work kept "
+    print(f"\nchain · {now()} · PostgreSQL {version} · {os.cpu_count()} CPUs; other work kept "
           f"{busy_before:.0%} of them busy before the run and {busy_after:.0%} after")
     print(f"{'verification of':<44} {'events':>10} {'MB':>8} {'seconds':>8} {'MB/s':>8} {'events/s':>10}")
     for label, took in (("trellis audit verify (database → verdict)", verified.verify_seconds),

@@ -1,4 +1,4 @@
-"""Issue 2: Trellis recording sessions beside the raw locked-insert limit, in one process.
+"""Trellis recording sessions beside the raw locked-insert limit, in one process.
 
 Raw: BEGIN; LOCK TABLE … IN EXCLUSIVE MODE; a single-row INSERT; COMMIT — the lock the
 library's PostgreSQL recorder takes for every write. Trellis: `record_session` on active
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> bool:
         floor.close()
     busy_after = background_busy()
     print_table(
-        f"events (issue 2) · {now()} · PostgreSQL {server_version(args)} · {args.seconds:g} s per figure"
+        f"events · {now()} · PostgreSQL {server_version(args)} · {args.seconds:g} s per figure"
         f" in {args.rounds} rounds · raw rows of {state_bytes} bytes\n{os.cpu_count()} CPUs; other work kept"
         f" {busy_before:.0%} of them busy before the run and {busy_after:.0%} after",
         list(rates.values()),

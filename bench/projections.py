@@ -1,4 +1,4 @@
-"""Issue 3: read-model rebuild rate beside a raw keyset read of the events table, and the
+"""Read-model rebuild rate beside a raw keyset read of the events table, and the
 lag from commit to visible under a steady write load. Same run, same PostgreSQL.
 
 Rebuild: each read model from the first event into shadow tables, then the swap — what
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> bool:
     finally:
         app.close()
     slowest = min(rate for _, rate in rebuilds.values())
-    print(f"\nRead models (issue 3) — PostgreSQL {server_version(args)}, {now()}")
+    print(f"\nRead models — PostgreSQL {server_version(args)}, {now()}")
     print(f"{'measurement':<52} {'events':>9} {'events/s':>10}")
     print(f"{'raw: keyset read of the events table':<52} {raw[0]:>9} {raw[1]:>10.0f}")
     for name, (events, rate) in rebuilds.items():

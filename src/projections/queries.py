@@ -9,6 +9,8 @@ as None.
 
 from __future__ import annotations
 
+import threading
+
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +57,8 @@ PARTNERSHIP_SELECT = f"""
 
 
 Opener = Callable[[str | None], Any]
+DASHBOARD_TRACKING = f"rm_{dashboard.Dashboard.name}_tracking"
+COUNTED_PROGRAMMES = 64  # the programmes whose stage counts are kept at once
 
 
 def cannot_open(sealed: str | None) -> Any:
@@ -70,17 +74,36 @@ class ReadModels(BoardQueries, AuditQueries, DataProtectionQueries):
         self.store = store
         self._now = clock or (lambda: datetime.now(UTC))
         self._open = opener
+        self._counted: dict[str, tuple[int, dict[str, int]]] = {}  # programme → (dashboard position, counts)
+        self._boards: dict = {}
+        self._board_read = threading.Lock()
 
     # -- admin dashboard ----------------------------------------------------------------------
     def stage_counts(self, programme_id: UUID | str) -> dict[str, int]:
-        """The number of cases at every stage of the programme (zeros included)."""
+        """The number of cases at every stage of the programme (zeros included).
+
+        Counting a programme of 100,000 cases reads every one of them, so the counts are kept
+        per programme for as long as the dashboard read model stays at the position they were
+        counted at: its rows change only with its position, in the same transaction."""
+        position = self._dashboard_position()
+        cached = self._counted.get(str(programme_id))
+        if cached is not None and cached[0] == position:
+            return dict(cached[1])
         counts = {stage.value: 0 for stage in Stage}
         rows = self.store.query(
             f"SELECT stage, COUNT(*) AS n FROM {dashboard.CASES.name} WHERE programme_id = ? GROUP BY stage",
             (str(programme_id),),
         )
         counts.update({r["stage"]: int(r["n"]) for r in rows if r["stage"]})
-        return counts
+        if position is not None:
+            if len(self._counted) >= COUNTED_PROGRAMMES:
+                self._counted.clear()
+            self._counted[str(programme_id)] = (position, counts)
+        return dict(counts)
+
+    def _dashboard_position(self) -> int | None:
+        rows = self.store.query(f"SELECT position FROM {DASHBOARD_TRACKING} WHERE id = 1", ())
+        return int(rows[0]["position"]) if rows else None
 
     def cases(
         self, programme_id: UUID | str, stage: str | None = None, limit: int | None = None,

@@ -120,9 +120,7 @@ def session_records(trellis: Trellis, actor: Actor, partnership_id: UUID) -> lis
 
 
 def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int) -> PipelinePublic:
-    counts = read_models.stage_counts(programme_id)
-    queues = read_models.action_queues(programme_id, stale_after_days=stale_after_days, limit=limit)
-    sizes = read_models.queue_sizes(programme_id, counts, stale_after_days=stale_after_days)
+    counts, queues, sizes = read_models.board(programme_id, stale_after_days=stale_after_days, limit=limit)
     return pipeline_of(programme_id, counts, queues, sizes, limit)
 
 

@@ -101,7 +101,7 @@ class TestSecretsComeFromTheEnvFile:
         assert example["TRELLIS_ENVIRONMENT"] == "production"
         named = {name for name in example if SECRET_NAME.search(name)}
         assert named >= {"POSTGRES_PASSWORD", "TRELLIS_POSTGRES_PASSWORD", "TRELLIS_MASTER_KEY", "TRELLIS_SERVER_KEY",
-                         "TRELLIS_JWT_SECRET", "TRELLIS_METRICS_TOKEN"}
+                         "TRELLIS_JWT_SECRET", "TRELLIS_METRICS_TOKEN", "TRELLIS_AUDIT_SIGNING_KEY"}
         assert {example[name] for name in named} == {""}
 
     def test_the_env_file_itself_is_never_committed_nor_sent_to_an_image_build(self):
@@ -124,4 +124,5 @@ class TestSecretsComeFromTheEnvFile:
         settings = Settings()
         assert (settings.environment, settings.persistence) == ("production", "postgres")
         assert settings.postgres_host == "postgres"
+        assert settings.checkpoint_every_minutes == 60 and settings.audit_signing_key is not None
         assert settings.postgres_password.get_secret_value() and settings.metrics_token is not None

@@ -33,6 +33,36 @@ class TestAdminDashboard:
         assert counts == {s.value: expected.get(s.value, 0) for s in Stage}
         assert [c.stage for c in read_models.cases(world.programme_id, stage="closed")] == ["closed"]
 
+    def test_counts_asked_again_follow_the_cases_that_moved_since(self, app, runner, read_models):
+        world = World.create(app)
+        waiting = world.case("eoi")
+        runner.catch_up()
+        before = read_models.stage_counts(world.programme_id)
+        assert (before["awaiting_line_manager"], before["closed"]) == (1, 0)
+        app.withdraw_case(waiting["case_id"], waiting["mentee"])
+        world.case("eoi")
+        world.case("eoi")
+        runner.catch_up()
+        after = read_models.stage_counts(world.programme_id)  # the same read models, asked again
+        assert (after["awaiting_line_manager"], after["closed"]) == (2, 1)
+
+    def test_the_board_asked_again_follows_new_events_and_the_passing_days(self, app, runner, clock):
+        read_models = ReadModels(runner.store, clock=clock, opener=app.open_sealed)  # ages counted to the clock
+        world = World.create(app)
+        first = world.case("eoi")
+        runner.catch_up()
+        counts, queues, sizes = read_models.board(world.programme_id)
+        assert counts["awaiting_line_manager"] == 1 and sizes["eois_awaiting_line_manager"] == 1
+        assert [i.age_days for i in queues.eois_awaiting_line_manager] == [0]
+        world.case("eoi")
+        runner.catch_up()
+        counts, queues, sizes = read_models.board(world.programme_id)  # at once: the read model moved
+        assert counts["awaiting_line_manager"] == 2 and sizes["eois_awaiting_line_manager"] == 2
+        clock.set(clock() + timedelta(days=3))  # no event, three days on
+        _, queues, _ = read_models.board(world.programme_id)
+        waiting = {i.case_id: i.age_days for i in queues.eois_awaiting_line_manager}
+        assert waiting[str(first["case_id"])] == 3
+
     def test_the_demo_dashboard_counts_match_the_stages_of_its_cases(self, app, runner, read_models, clock):
         demo = load_demo(app, clock)
         runner.catch_up()
