@@ -27,7 +27,7 @@ test: install browser
 
 # The HTTP benchmark drives the server with Debian's wrk.
 wrk:
-	@bash bench/install-wrk.sh
+	@bash tools/apt-install.sh wrk wrk
 
 bench: install wrk
 	$(BIN)/python -m bench

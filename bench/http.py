@@ -56,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> bool:
     if wrk.available() is None:
-        print("http: wrk is not installed (`make bench` installs it: bench/install-wrk.sh)")
+        print("http: wrk is not installed (`make bench` installs it: tools/apt-install.sh wrk wrk)")
         return False
     prepare_database(args)
     settings = settings_from(args)

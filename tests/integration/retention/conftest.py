@@ -10,14 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from dpo_support import Api, dpo
+from dpo_support import DpoApi, dpo
 from domain import Actor
+from lifecycle import World
 
 
 @pytest.fixture
-def api(app, settings) -> Iterator[Api]:
+def api(app, settings) -> Iterator[DpoApi]:
     with TestClient(create_app(settings, trellis=app), raise_server_exceptions=False) as client:
-        api = Api(client, settings, app)
+        api = DpoApi(client, settings, app)
         yield api
         api.settle()  # leave no backlog for a later runner
 
@@ -26,3 +27,13 @@ def api(app, settings) -> Iterator[Api]:
 def officer(app) -> Actor:
     """The data-protection officer."""
     return dpo(app)
+
+
+@pytest.fixture
+def pair(app):
+    """A mentee in an active partnership with a mentor who has one more place (a test file may
+    make its own pair)."""
+    world = World.create(app)
+    mentor_id, mentor = world.mentor(capacity=2)
+    case = world.case("active", mentor_id)
+    return {"world": world, "mentor_id": mentor_id, "mentor": mentor, **case}

@@ -1,51 +1,29 @@
 """Helpers for the data-protection officer's tests: a client with tokens for anyone, problem
 checks, and a guard that a refused command wrote nothing to the event log.
 
-Copied (not imported) from the API tests' helpers, since fixtures and helper modules are
-per directory.
+The client is the API tests' own (tests/api_client.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from fastapi.testclient import TestClient
-
-from api.http.auth import issue_token
+from api_client import Api
 from domain import Actor, Role
 from lifecycle import TODAY, identity_of, person
 
 PROBLEM = "application/problem+json"
 
 
-@dataclass
-class Api:
-    client: TestClient
-    settings: Any
-    trellis: Any
-
-    def token(self, actor: Actor) -> str:
-        return issue_token(self.settings, identity_of(actor), [actor.role.value])
-
-    def headers(self, actor: Actor | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(actor)}"} if actor is not None else {}
+class DpoApi(Api):
+    """The API client, its GET taking query parameters as keywords."""
 
     def get(self, path: str, actor: Actor | None, **params: Any) -> Any:
-        return self.client.get(path, headers=self.headers(actor), params=params or None)
-
-    def post(self, path: str, actor: Actor | None, json: Any = None) -> Any:
-        return self.client.post(path, json=json, headers=self.headers(actor))
-
-    def head(self) -> int:
-        return self.trellis.recorder.max_notification_id() or 0
-
-    def settle(self) -> None:
-        self.client.app.state.runner.wait(self.head(), timeout=30)
+        return super().get(path, actor, params=params or None)
 
     # -- reads, once the read models have caught up -------------------------------------------
     def read(self, path: str, actor: Actor, **params: Any) -> Any:

@@ -7,15 +7,7 @@ import pytest
 
 from domain import Role
 from dpo_support import erasure_request, nothing_written, ok, place_hold, refused
-from lifecycle import NOW, World, person
-
-
-@pytest.fixture
-def pair(app):
-    world = World.create(app)
-    mentor_id, mentor = world.mentor(capacity=2)
-    case = world.case("active", mentor_id)
-    return {"world": world, "mentor_id": mentor_id, "mentor": mentor, **case}
+from lifecycle import NOW, person
 
 
 def holds(api, officer, hold_id: str, **params) -> list[dict]:
