@@ -53,6 +53,7 @@ class BoardQueries:
     _open: Any  # opens a sealed name for the board's reader
     _boards: dict  # (programme, stale days, limit) → (dashboard position, when, board)
     _board_read: Any  # a lock: one board read afresh at a time
+    _stage_counts_at: Any  # the stage counts at a position already read
 
     def board(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS,
               limit: int | None = None) -> tuple[dict[str, int], ActionQueues, dict[str, int]]:
@@ -61,20 +62,26 @@ class BoardQueries:
         to a moment at most that old). Many administrators watching a board of 100,000 cases cost
         one reading of it a second, not one each."""
         key, position = (str(programme_id), stale_after_days, limit), self._dashboard_position()
-        cached = self._boards.get(key)
-        if cached is not None and cached[0] == position:
-            if timedelta(0) <= self._now() - cached[1] < REUSED_FOR:
-                return cached[2]
-            if not self._board_read.acquire(blocking=False):
-                return cached[2]  # another request is reading it afresh: this one's ages are seconds old
+
+        def kept() -> tuple | None:
+            """The board last read, if read at this position; with whether it is still fresh."""
+            cached = self._boards.get(key)
+            if cached is None or cached[0] != position:
+                return None
+            return cached[2], timedelta(0) <= self._now() - cached[1] < REUSED_FOR
+
+        found = kept()
+        if found is not None:
+            if found[1] or not self._board_read.acquire(blocking=False):
+                return found[0]  # fresh; or another request is reading it afresh, and these ages are seconds old
         else:
             self._board_read.acquire()  # one reading at a time: those waiting then find it read
         try:
-            cached = self._boards.get(key)
-            if cached is not None and cached[0] == position and timedelta(0) <= self._now() - cached[1] < REUSED_FOR:
-                return cached[2]
+            found = kept()
+            if found is not None and found[1]:
+                return found[0]
             moment = self._now()
-            counts = self.stage_counts(programme_id)
+            counts = self._stage_counts_at(programme_id, position)
             queues = self.action_queues(programme_id, stale_after_days=stale_after_days, limit=limit)
             board = (counts, queues, self.queue_sizes(programme_id, counts, stale_after_days=stale_after_days))
             if position is not None:

@@ -85,7 +85,10 @@ class ReadModels(BoardQueries, AuditQueries, DataProtectionQueries):
         Counting a programme of 100,000 cases reads every one of them, so the counts are kept
         per programme for as long as the dashboard read model stays at the position they were
         counted at: its rows change only with its position, in the same transaction."""
-        position = self._dashboard_position()
+        return self._stage_counts_at(programme_id, self._dashboard_position())
+
+    def _stage_counts_at(self, programme_id: UUID | str, position: int | None) -> dict[str, int]:
+        """`stage_counts`, the dashboard read model's position already read."""
         cached = self._counted.get(str(programme_id))
         if cached is not None and cached[0] == position:
             return dict(cached[1])
