@@ -10,14 +10,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
 
-from api.bootstrap import init_database
-from api.settings import Settings
 from e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, required
-from e2e.server import LiveServer
+from e2e.server import LiveServer, fresh_settings
+
 
 def _unavailable(reason: str) -> None:
     if required():
@@ -71,20 +68,5 @@ def snap(page, live_server):
 def live_server(request, tmp_path_factory):
     """The app served on each backend, on a database of its own made fresh for the run;
     each test makes its own programme, so tests never see each other's cases."""
-    if request.param == "sqlite":
-        settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path_factory.mktemp("e2e"))
-    else:
-        base = request.getfixturevalue("pg_settings")  # skips, or fails under CI, without a server
-        settings = base.model_copy(update={"postgres_dbname": f"{base.postgres_dbname}_e2e"})
-        _drop_database(settings)
-    init_database(settings)
-    with LiveServer(settings) as server:
+    with LiveServer(fresh_settings(request, tmp_path_factory, "e2e")) as server:
         yield server
-
-
-def _drop_database(settings: Settings) -> None:
-    with psycopg.connect(
-        host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(), dbname="postgres", autocommit=True,
-    ) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings.postgres_dbname)))

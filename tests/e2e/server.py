@@ -8,10 +8,33 @@ import time
 from typing import Any
 
 import httpx
+import psycopg
 import uvicorn
+from psycopg import sql
 
+from api.bootstrap import init_database
 from api.http.app import create_app
 from api.settings import Settings
+
+
+def fresh_settings(request: Any, tmp_path_factory: Any, name: str) -> Settings:
+    """Settings for a database of the test module's own, made fresh and initialised, on the
+    backend the fixture is parametrised with: SQLite in a new folder, or the PostgreSQL test
+    database's name with `_<name>` (dropped first; `pg_settings` skips, or fails under CI,
+    without a server)."""
+    if request.param == "sqlite":
+        settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path_factory.mktemp(name))
+    else:
+        base = request.getfixturevalue("pg_settings")
+        settings = base.model_copy(update={"postgres_dbname": f"{base.postgres_dbname}_{name}"})
+        with psycopg.connect(
+            host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
+            password=settings.postgres_password.get_secret_value(), dbname="postgres", autocommit=True,
+        ) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(settings.postgres_dbname)))
+    init_database(settings)
+    return settings
 
 
 def free_port() -> int:

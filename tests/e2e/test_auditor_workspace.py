@@ -17,16 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import httpx
-import psycopg
 import pytest
-from psycopg import sql
 
-from api.bootstrap import build_app, init_database
+from api.bootstrap import build_app
 from api.services import ManualClock
-from api.settings import Settings
 from e2e.browser import required
 from e2e.people import Programme, person_id
-from e2e.server import LiveServer
+from e2e.server import LiveServer, fresh_settings
 from lifecycle import unique
 
 try:
@@ -62,17 +59,7 @@ class Story:
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def live_server(request, tmp_path_factory):
     """On each backend, a database of its own, and a clock the story sets to past days."""
-    if request.param == "sqlite":
-        settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path_factory.mktemp("e2e-audit"))
-    else:
-        base = request.getfixturevalue("pg_settings")  # skips, or fails under CI, without a server
-        settings = base.model_copy(update={"postgres_dbname": f"{base.postgres_dbname}_e2e_audit"})
-        with psycopg.connect(host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
-                             password=settings.postgres_password.get_secret_value(), dbname="postgres",
-                             autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(settings.postgres_dbname)))
-    init_database(settings)
+    settings = fresh_settings(request, tmp_path_factory, "e2e_audit")
     clock = ManualClock()
     trellis = build_app(settings, clock=clock)
     try:

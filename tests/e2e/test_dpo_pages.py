@@ -9,16 +9,13 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
-import psycopg
 import pytest
-from psycopg import sql
 
-from api.bootstrap import build_app, init_database
+from api.bootstrap import build_app
 from api.services import ManualClock
-from api.settings import Settings
 from e2e.browser import required
 from e2e.people import Programme, person_id
-from e2e.server import LiveServer
+from e2e.server import LiveServer, fresh_settings
 from lifecycle import unique
 
 try:
@@ -36,13 +33,7 @@ ADMIN_PAGES = ["Pipeline board", "Mentor capacity", "QA statistics"]
 def live_server(request, tmp_path_factory):
     """As conftest's, on each backend and a database of its own, but with a clock the tests can
     set back: retention needs records that closed months ago."""
-    if request.param == "sqlite":
-        settings = Settings(environment="test", persistence="sqlite", data_dir=tmp_path_factory.mktemp("e2e-dpo"))
-    else:
-        base = request.getfixturevalue("pg_settings")  # skips, or fails under CI, without a server
-        settings = base.model_copy(update={"postgres_dbname": f"{base.postgres_dbname}_e2e_dpo"})
-        _drop_database(settings)
-    init_database(settings)
+    settings = fresh_settings(request, tmp_path_factory, "e2e_dpo")
     clock = ManualClock()
     trellis = build_app(settings, clock=clock)
     try:
@@ -51,14 +42,6 @@ def live_server(request, tmp_path_factory):
             yield server
     finally:
         trellis.close()
-
-
-def _drop_database(settings: Settings) -> None:
-    with psycopg.connect(
-        host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(), dbname="postgres", autocommit=True,
-    ) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings.postgres_dbname)))
 
 
 @pytest.fixture
