@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.logging import configure_logging
+from log_capture import logs_as_json
 from api_support import Api
 
 
@@ -26,12 +25,7 @@ def api(app, settings) -> Iterator[Api]:
 @pytest.fixture(scope="session", autouse=True)
 def captured_logs() -> Iterator[io.StringIO]:
     """Every log line of the API tests, as JSON, checked for canaries when the run ends."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    buffer = io.StringIO()
-    configure_logging("INFO", json=True, stream=buffer)
-    yield buffer
-    root.handlers, _ = saved
-    root.setLevel(saved[1])
+    with logs_as_json("INFO") as buffer:
+        yield buffer
     leaked = [line for line in buffer.getvalue().splitlines() if "CANARY" in line]
     assert not leaked, f"{len(leaked)} log lines carry a canary marker"

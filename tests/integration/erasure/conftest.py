@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.logging import configure_logging
+from log_capture import logs_as_json
 
 
 @pytest.fixture
@@ -22,10 +21,5 @@ def client(app, settings) -> Iterator[TestClient]:
 @pytest.fixture
 def logs() -> Iterator[io.StringIO]:
     """Every log line written while the test runs, as JSON."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    buffer = io.StringIO()
-    configure_logging("DEBUG", json=True, stream=buffer)
-    yield buffer
-    root.handlers, _ = saved
-    root.setLevel(saved[1])
+    with logs_as_json("DEBUG") as buffer:
+        yield buffer
