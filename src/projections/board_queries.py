@@ -53,7 +53,7 @@ class BoardQueries:
     _open: Any  # opens a sealed name for the board's reader
     _boards: dict  # (programme, stale days, limit) → (dashboard position, when, board)
     _board_read: Any  # a lock: one board read afresh at a time
-    _stage_counts_at: Any  # the stage counts at a position already read
+    stage_counts: Any  # the stage counts (at a position already read)
 
     def board(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS,
               limit: int | None = None) -> tuple[dict[str, int], ActionQueues, dict[str, int]]:
@@ -81,7 +81,7 @@ class BoardQueries:
             if found is not None and found[1]:
                 return found[0]
             moment = self._now()
-            counts = self._stage_counts_at(programme_id, position)
+            counts = self.stage_counts(programme_id, position)
             queues = self.action_queues(programme_id, stale_after_days=stale_after_days, limit=limit)
             board = (counts, queues, self.queue_sizes(programme_id, counts, stale_after_days=stale_after_days))
             if position is not None:

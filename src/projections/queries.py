@@ -58,7 +58,8 @@ PARTNERSHIP_SELECT = f"""
 
 Opener = Callable[[str | None], Any]
 DASHBOARD_TRACKING = f"rm_{dashboard.Dashboard.name}_tracking"
-COUNTED_PROGRAMMES = 64  # the programmes whose stage counts are kept at once
+COUNTED_PROGRAMMES = 64
+UNREAD = object()  # the dashboard's position, not yet read  # the programmes whose stage counts are kept at once
 
 
 def cannot_open(sealed: str | None) -> Any:
@@ -79,16 +80,15 @@ class ReadModels(BoardQueries, AuditQueries, DataProtectionQueries):
         self._board_read = threading.Lock()
 
     # -- admin dashboard ----------------------------------------------------------------------
-    def stage_counts(self, programme_id: UUID | str) -> dict[str, int]:
+    def stage_counts(self, programme_id: UUID | str, position: Any = UNREAD) -> dict[str, int]:
         """The number of cases at every stage of the programme (zeros included).
 
         Counting a programme of 100,000 cases reads every one of them, so the counts are kept
         per programme for as long as the dashboard read model stays at the position they were
-        counted at: its rows change only with its position, in the same transaction."""
-        return self._stage_counts_at(programme_id, self._dashboard_position())
-
-    def _stage_counts_at(self, programme_id: UUID | str, position: int | None) -> dict[str, int]:
-        """`stage_counts`, the dashboard read model's position already read."""
+        counted at: its rows change only with its position, in the same transaction. A caller
+        that has just read that position passes it."""
+        if position is UNREAD:
+            position = self._dashboard_position()
         cached = self._counted.get(str(programme_id))
         if cached is not None and cached[0] == position:
             return dict(cached[1])
