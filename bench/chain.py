@@ -30,6 +30,7 @@ from api.bootstrap import build_app, init_database
 from api.persistence.chain import CHAIN, GENESIS
 from api.persistence.chain_history import History, events_table, snapshot
 from api.persistence.chain_verify import verify_chain
+from api.persistence.recorders import COLUMNS, OneTripRecorder
 from bench.common import (
     Figure, background_busy, measure_in_turn, now, print_table, server_version, settings_from, suite_main,
 )
@@ -117,7 +118,7 @@ def _verification(args: argparse.Namespace) -> Verified:
 def _payloads(history: History) -> list[bytes]:
     payloads: list[bytes] = []
     for page in history.pages():
-        payloads += page.payloads
+        payloads += map(bytes, page.payloads)  # as bytes objects, as a plain loop would hold them
     return payloads
 
 
@@ -176,8 +177,7 @@ def _write_path(args: argparse.Namespace) -> list:
     settings = settings_from(_named(args, f"{args.dbname}_chain_write"), postgres_pool_size=args.chain_threads + 2)
     init_database(settings)
     chained, plain = build_app(settings), build_app(settings)
-    recorder = plain.recorder
-    recorder._transaction_tail = lambda count: recorder._insert_tail + b"COMMIT"  # the same write, unlinked
+    _unlinked(plain.recorder)
     try:
         per = args.chain_partnerships_per_thread
         figures = []
@@ -191,6 +191,14 @@ def _write_path(args: argparse.Namespace) -> list:
     finally:
         chained.close()
         plain.close()
+
+
+def _unlinked(recorder: OneTripRecorder) -> None:
+    """The same one-trip write of the same rows, its prepared INSERT without the link."""
+    recorder._statements[recorder.WRITE_ONE] = (
+        f"({recorder.datastore.originator_id_type}, bigint, text, bytea) AS WITH new AS (INSERT INTO "
+        f"{recorder._events} ({COLUMNS}) VALUES ($1, $2, $3, $4) RETURNING notification_id) "
+        f"SELECT notification_id FROM new")
 
 
 def main(argv: list[str] | None = None) -> int:

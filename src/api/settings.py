@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None  # required with a JWKS, checked whenever set
     jwt_max_token_hours: float = 12.0  # a token whose exp - iat is longer is refused
     run_projections: bool = True
+    projections_gather_ms: float = 5.0  # under a stream of writes, projections wait this long to batch them
     audit_signing_key: SecretStr | None = None  # base64 Ed25519 seed: signs checkpoints (development: a published one)
     checkpoint_every_minutes: float = 0.0  # the projection worker signs a checkpoint this often; 0: never
     max_body_bytes: int = 1024 * 1024  # a larger request body is refused (413) before it is read

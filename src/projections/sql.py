@@ -9,6 +9,8 @@ plain dicts.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -59,6 +61,15 @@ class Table:
         return head + " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
 
 
+@functools.lru_cache(maxsize=4096)
+def _dialect(sql: str, postgres: bool) -> str:
+    """A statement with portable types and `?` placeholders in the database's own dialect
+    (each distinct statement translated once)."""
+    if not postgres:
+        return _TYPE.sub(lambda m: TYPES[m.group(1)][1], sql)
+    return _TYPE.sub(lambda m: TYPES[m.group(1)][0], sql).replace("?", "%s")
+
+
 class Cursor:
     """A thin cursor: `?` placeholders and portable types on both databases, dicts back."""
 
@@ -66,18 +77,13 @@ class Cursor:
         self._raw = raw
         self._postgres = postgres
 
-    def _sql(self, sql: str) -> str:
-        if not self._postgres:
-            return _TYPE.sub(lambda m: TYPES[m.group(1)][1], sql)
-        return _TYPE.sub(lambda m: TYPES[m.group(1)][0], sql).replace("?", "%s")
-
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        self._raw.execute(self._sql(sql), tuple(params))
+        self._raw.execute(_dialect(sql, self._postgres), tuple(params))
         return self
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self._raw.executemany(self._sql(sql), rows)
+            self._raw.executemany(_dialect(sql, self._postgres), rows)
 
     @property
     def rowcount(self) -> int:
@@ -171,14 +177,26 @@ class Store:
             if payload is not None:
                 chunk.append(payload)
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self.transaction(commit=False) as cursor:
+    def query(self, sql: str, params: Sequence[Any] = (), commit: bool = False) -> list[dict[str, Any]]:
+        """One statement's rows (`commit`: a statement that writes, as INSERT … RETURNING)."""
+        with self._statement(commit=commit) as cursor:
             return cursor.execute(sql, params).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in its own transaction; returns the rows it changed."""
-        with self.transaction() as cursor:
+        with self._statement(commit=True) as cursor:
             return cursor.execute(sql, params).rowcount
+
+    @contextmanager
+    def _statement(self, commit: bool) -> Iterator[Cursor]:
+        """Where one statement runs as its own transaction. PostgreSQL: on a pooled connection
+        in autocommit mode, one round trip (no BEGIN and COMMIT of their own)."""
+        if not self.postgres:
+            with self.transaction(commit=commit) as cursor:
+                yield cursor
+            return
+        with self.datastore.get_connection() as conn, conn.cursor() as raw:
+            yield Cursor(raw, True)
 
     def create(self, *tables: Table, replace_if_reshaped: bool = False) -> None:
         """Creates the tables that are missing. `replace_if_reshaped`: a table of derived or

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 from uuid import uuid4
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import sql
 
 from api.persistence.recorders import OneTripRecorder
@@ -141,3 +142,41 @@ class TestLockingAndNotifying:
             with pytest.raises(IntegrityError):
                 ours.insert_events(stored(originator, 1))
             assert list(listener.notifies(timeout=0.5, stop_after=1)) == []
+
+
+class TestPreparedWrites:
+    def connections(self, recorder):
+        """Every connection the pool can hand out, held at once."""
+        stack = ExitStack()
+        return stack, [stack.enter_context(recorder.datastore.get_connection())
+                       for _ in range(recorder.datastore.pool.max_size)]
+
+    def test_writes_run_statements_prepared_on_their_connection(self, recorders):
+        ours, library = recorders
+        originator = uuid4()
+        ours.insert_events(stored(originator, 1))
+        ours.insert_events(stored(originator, 2, 3))
+        stack, held = self.connections(ours)
+        with stack:
+            names = {row["name"] for conn in held
+                     for row in conn.execute("SELECT name FROM pg_prepared_statements").fetchall()}
+        assert {"trellis_write_one", "trellis_write_many", "trellis_link_many"} <= names
+        assert library.select_events(originator) == stored(originator, 1, 2, 3)
+
+    def test_a_connection_whose_statements_were_deallocated_prepares_them_again(self, recorders, pg_settings):
+        ours, library = recorders
+        one = PostgresDatastore(pg_settings.postgres_dbname, pg_settings.postgres_host, pg_settings.postgres_port,
+                                pg_settings.postgres_user, "", pool_size=1, schema=ours.datastore.schema)
+        try:
+            single = OneTripRecorder(one, events_table_name=ours.events_table_name)
+            originator = uuid4()
+            single.insert_events(stored(originator, 1))
+            with one.get_connection() as conn:  # the one connection the writes use
+                conn.execute("DEALLOCATE ALL")
+            single.insert_events(stored(originator, 2))
+            with one.get_connection() as conn:
+                conn.execute("DEALLOCATE ALL")
+            single.insert_events(stored(originator, 3, 4))
+        finally:
+            one.close()
+        assert library.select_events(originator) == stored(originator, 1, 2, 3, 4)

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging()
     app = _app(settings)
     app.follow_erasures()
-    runner = Runner.for_app(app)
+    runner = Runner.for_app(app, gather_seconds=settings.projections_gather_ms / 1000)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     metrics = None

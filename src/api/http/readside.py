@@ -107,7 +107,7 @@ class ReadSide:
         try:
             if read_models is None:
                 read_models = trellis.read_models or ReadModels(Store.of(trellis.recorder))
-                tracker = Runner.for_app(trellis)
+                tracker = Runner.for_app(trellis, gather_seconds=settings.projections_gather_ms / 1000)
                 if settings.run_projections:
                     runner = tracker.start_in_thread()
                     schedule = CheckpointSchedule.start_for(trellis, settings)  # beside the projections

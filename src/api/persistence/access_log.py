@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from projections.sql import Cursor, Store, Table
+from projections.sql import Store, Table
 
 NAME = "trellis_access_log"
 COLUMNS = {"at": "TEXT NOT NULL", "reader_id": "TEXT NOT NULL", "reader_role": "TEXT NOT NULL",
@@ -132,11 +132,7 @@ class SqlAccessLog(AccessLog):
 
     def append(self, entry: AccessEntry) -> None:
         values = (stamp(entry.at), entry.reader_id, entry.reader_role, entry.route, entry.object_kind, entry.object_id)
-        if self.store.postgres:  # one statement on an autocommit connection: one round trip
-            with self.store.datastore.get_connection() as connection:
-                Cursor(connection, postgres=True).execute(self._insert, values)
-        else:
-            self.store.execute(self._insert, values)
+        self.store.execute(self._insert, values)  # PostgreSQL: one round trip
 
     def entries(self, query: AccessQuery) -> list[AccessEntry]:
         where, params = ["entry > ?"], [query.after]

@@ -101,19 +101,21 @@ class SqlIdempotencyStore(IdempotencyStore):
         self.store.create(RECORDS, replace_if_reshaped=True)  # records live a day: an upgrade may drop them
 
     def claim(self, actor: str, person_id: str, key: str, fingerprint: str, now: int, expires_at: int) -> Record | None:
-        with self.store.transaction() as cursor:
-            cursor.execute(f"DELETE FROM {RECORDS.name} WHERE actor = ? AND key = ? AND expires_at < ?", (actor, key, now))
-            claimed = cursor.execute(
-                f"INSERT INTO {RECORDS.name} (actor, key, person_id, fingerprint, expires_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (actor, key) DO NOTHING RETURNING actor", (actor, key, person_id, fingerprint, expires_at),
-            ).fetchone()
-            if claimed is not None:
-                return None
-            row = cursor.execute(
-                f"SELECT fingerprint, status, body FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key)
-            ).fetchone()
-        if row is None:  # released between the two statements: claim again
+        """One statement claims a key that is free or whose record has expired (taking the
+        expired record over); only a key still held is read back."""
+        claimed = self.store.query(
+            f"INSERT INTO {RECORDS.name} (actor, key, person_id, fingerprint, expires_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (actor, key) DO UPDATE SET person_id = excluded.person_id, "
+            "fingerprint = excluded.fingerprint, expires_at = excluded.expires_at, status = NULL, body = NULL "
+            f"WHERE {RECORDS.name}.expires_at < ? RETURNING actor",
+            (actor, key, person_id, fingerprint, expires_at, now), commit=True)
+        if claimed:
+            return None
+        rows = self.store.query(
+            f"SELECT fingerprint, status, body, expires_at FROM {RECORDS.name} WHERE actor = ? AND key = ?", (actor, key))
+        if not rows or rows[0]["expires_at"] < now:  # released or expired since: claim again
             return self.claim(actor, person_id, key, fingerprint, now, expires_at)
+        row = rows[0]
         return Record(row["fingerprint"], row["status"], bytes(row["body"] or b""))
 
     def complete(self, actor: str, key: str, status: int, body: bytes) -> None:

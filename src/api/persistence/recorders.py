@@ -1,22 +1,23 @@
 """The application recorders: the library's, each writing the hash chain (`chain`) in the
-same transaction as the events; and on PostgreSQL one whose statements are rendered once
-and whose writes go in one trip.
+same transaction as the events; and on PostgreSQL one whose writes go in one trip and are
+never planned under the table lock.
 
 The library's recorder builds psycopg `sql.Composed` objects and renders them to text on
 every execute, and sends a write as a pipeline that the thread must come back to (while
-holding the table lock) before it can send COMMIT. This one renders its statements once,
-at construction, and sends the library's own transaction — BEGIN; `SET LOCAL
-lock_timeout`; `LOCK TABLE … IN EXCLUSIVE MODE`; `NOTIFY` on the same channel; one INSERT
-of all the events, returning their notification ids in order (linking a single event into
-the hash chain in the same statement); the statement that links several; COMMIT — as one
-simple query. Reads are the library's, pre-rendered. Everything else (notifications, tracking,
-subscriptions) is inherited. Chosen by `APPLICATION_RECORDER_TOPIC` in
+holding the table lock) before it can send COMMIT. This one prepares its write statements
+once on each connection and sends the library's own transaction — BEGIN; `SET LOCAL
+lock_timeout`; `LOCK TABLE … IN EXCLUSIVE MODE`; `NOTIFY` on the same channel; EXECUTE of
+the INSERT of the events, returning their notification ids in order (linking a single event
+into the hash chain in the same statement); EXECUTE of the walk that links several; COMMIT —
+as one simple query. Reads are the library's, pre-rendered. Everything else (notifications,
+tracking, subscriptions) is inherited. Chosen by `APPLICATION_RECORDER_TOPIC` in
 `api.settings.eventsourcing_env`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -26,6 +27,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import retry
 import psycopg
+import psycopg.errors
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
@@ -79,52 +81,78 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
 
 class OneTripRecorder(ChainedPostgresRecorder):
+    WRITE_ONE, WRITE_MANY, LINK_MANY = "trellis_write_one", "trellis_write_many", "trellis_link_many"
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self._table = self._events
         self._lock_sql = [_rendered(s) for s in self.lock_table_statements]
         self._notify_sql = _rendered(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
-        self._transaction_head = b"; ".join([b"BEGIN", *self._lock_sql, self._notify_sql, b""]) + (
-            f"WITH new AS (INSERT INTO {self._events} ({COLUMNS}) VALUES ".encode())
-        self._insert_tail = b" RETURNING notification_id) SELECT notification_id FROM new ORDER BY notification_id; "
-        self._insert_and_link_one_tail = (
-            f" RETURNING notification_id, {COLUMNS}), {postgres_link_returned(CHAIN.name)} "
-            f"SELECT notification_id FROM new; COMMIT").encode()
+        self._transaction_head = b"; ".join([b"BEGIN", *self._lock_sql, self._notify_sql, b""])
+        self._statements = self._write_statements(datastore.originator_id_type)
+        self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()
         self._select_sql: dict[tuple[bool, bool, bool, bool], bytes] = {}
 
+    def _write_statements(self, id_type: str) -> dict[str, str]:
+        """The writes' statements, prepared once on each connection: planned once there, then
+        only executed, so no write is planned while it holds the table lock. One event (most
+        writes) is inserted and linked into the hash chain in one statement; several are
+        inserted from arrays, in their order, and linked by the walk."""
+        link_head, link_tail = postgres_link_written(self._events, CHAIN.name)
+        return {
+            self.WRITE_ONE: f"({id_type}, bigint, text, bytea) AS WITH new AS (INSERT INTO {self._events} ({COLUMNS}) "
+                            f"VALUES ($1, $2, $3, $4) RETURNING notification_id, {COLUMNS}), "
+                            f"{postgres_link_returned(CHAIN.name)} SELECT notification_id FROM new",
+            self.WRITE_MANY: f"({id_type}[], bigint[], text[], bytea[]) AS WITH new AS (INSERT INTO {self._events} "
+                             f"({COLUMNS}) SELECT * FROM unnest($1, $2, $3, $4) RETURNING notification_id) "
+                             f"SELECT notification_id FROM new ORDER BY notification_id",
+            self.LINK_MANY: f"(bigint) AS {link_head}$1{link_tail}",
+        }
+
     # -- writing ---------------------------------------------------------------------------
-    def _transaction_tail(self, count: int) -> bytes:
-        """After the INSERT's values: what links its `count` events into the hash chain; COMMIT.
-        One event (most writes) is linked in the INSERT's own statement."""
-        if count == 1:
-            return self._insert_and_link_one_tail
-        return self._insert_tail + self._link_sql(count) + b"; COMMIT"
+    def _transaction(self, conn: psycopg.Connection, stored_events: Sequence[StoredEvent]) -> bytes:
+        """The write's whole transaction as one simple query, its values quoted by psycopg."""
+        if len(stored_events) == 1:
+            (e,) = stored_events
+            arguments = b", ".join(Literal(v).as_bytes(conn) for v in (
+                e.originator_id, e.originator_version, e.topic, e.state))
+            return self._transaction_head + b"EXECUTE %b(%b); COMMIT" % (self.WRITE_ONE.encode(), arguments)
+        columns = ([e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
+                   [e.topic for e in stored_events], [e.state for e in stored_events])
+        arguments = b", ".join(Literal(column).as_bytes(conn) for column in columns)
+        return self._transaction_head + b"EXECUTE %b(%b); EXECUTE %b(%d); COMMIT" % (
+            self.WRITE_MANY.encode(), arguments, self.LINK_MANY.encode(), len(stored_events))
+
+    def _prepare(self, conn: psycopg.Connection) -> None:
+        if conn not in self._prepared:
+            conn.execute("; ".join(f"PREPARE {name} {statement}" for name, statement in self._statements.items()),
+                         prepare=False)
+            self._prepared.add(conn)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's transaction in one round trip: BEGIN; SET LOCAL lock_timeout; LOCK TABLE
         … IN EXCLUSIVE MODE; NOTIFY; the INSERT of the events, answering their notification
-        ids; the statement that links exactly those into the hash chain; COMMIT — sent as one
-        simple query with the values quoted by psycopg. The table lock is then never held while
-        this process waits for a thread to be scheduled between statements."""
+        ids; what links exactly those into the hash chain; COMMIT — sent as one simple query
+        whose writes execute statements this connection prepared before. The table lock is
+        then never held while this process waits for a thread to be scheduled between
+        statements, nor while PostgreSQL plans one."""
         if not stored_events:
             return super().insert_events(stored_events, **kwargs)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             assert conn.autocommit
-            values = b", ".join(
-                b"(%b, %b, %b, %b)" % tuple(
-                    Literal(v).as_bytes(conn) for v in (e.originator_id, e.originator_version, e.topic, e.state)
-                )
-                for e in stored_events
-            )
+            self._prepare(conn)
             try:
-                # Never prepared: a prepared statement may hold only one command.
-                curs.execute(self._transaction_head + values + self._transaction_tail(len(stored_events)), prepare=False)
-            except BaseException:
+                # Never prepared by psycopg: a prepared statement may hold only one command.
+                curs.execute(self._transaction(conn, stored_events), prepare=False)
+            except BaseException as error:
                 with contextlib.suppress(psycopg.Error):
                     conn.rollback()  # a failed statement leaves the transaction open and aborted
+                if isinstance(error, psycopg.errors.InvalidSqlStatementName):
+                    self._prepared.discard(conn)  # deallocated behind our back: prepared again on a retry
+                    raise OperationalError(str(error)) from error
                 raise
-            while not (curs.statusmessage or "").startswith("SELECT"):  # the ids the INSERT returned
+            while not (curs.statusmessage or "").startswith("SELECT"):  # the INSERT's ids
                 if not curs.nextset():
                     raise ProgrammingError("the write's INSERT returned no result")
             ids = [row["notification_id"] for row in curs.fetchall()]

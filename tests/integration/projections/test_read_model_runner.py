@@ -61,6 +61,28 @@ class TestFollowing:
         finally:
             listening.stop()
 
+    @pytest.mark.parametrize("backend", ["postgres"])  # SQLite's runner polls: its batches gather anyway
+    def test_a_stream_of_writes_is_gathered_into_a_few_large_batches(self, app, backend):
+        gathering = Runner.for_app(app, poll_seconds=3600, gather_seconds=1.0)
+        batches: list[int] = []
+        step = gathering.step
+        gathering.step = lambda: (read := step()) and batches.append(read) or read
+        gathering.start_in_thread()
+        try:
+            gathering.wait(timeout=30)
+            world = World.create(app)
+            first = app.recorder.max_notification_id()
+            cases = [world.case("eoi") for _ in range(24)]
+            written = app.recorder.max_notification_id() - first
+            gathering.wait(app.recorder.max_notification_id(), timeout=30)
+            read_models = ReadModels(gathering.store, opener=app.open_sealed)
+            assert {read_models.case_summary(c["case_id"]).stage for c in cases} == {"awaiting_line_manager"}
+        finally:
+            gathering.stop()
+        assert written >= 20
+        assert sum(batches) >= written
+        assert len(batches) <= written / 4, batches  # one batch per write would be `written` batches
+
     def test_without_notifications_the_poll_still_catches_up(self, app):
         polling = Runner.for_app(app, listen=False, poll_seconds=0.05).start_in_thread()
         try:
