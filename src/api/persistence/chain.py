@@ -54,10 +54,15 @@ def _uuid_bytes(value: UUID | str | bytes) -> bytes:
 # -- PostgreSQL ---------------------------------------------------------------------------------
 def postgres_payload(alias: str) -> str:
     """`payload` as a PostgreSQL expression over the events row `alias`."""
-    topic = f"convert_to({alias}.topic, 'UTF8')"
+    return postgres_payload_of(f"{alias}.originator_id", f"{alias}.originator_version", f"{alias}.topic", f"{alias}.state")
+
+
+def postgres_payload_of(originator_id: str, version: str, topic: str, state: str) -> str:
+    """`payload` as a PostgreSQL expression over four expressions (columns or parameters)."""
+    topic = f"convert_to({topic}, 'UTF8')"
     return (
-        f"uuid_send({alias}.originator_id) || int8send({alias}.originator_version::bigint) "
-        f"|| int4send(octet_length({topic})) || {topic} || int4send(octet_length({alias}.state)) || {alias}.state"
+        f"uuid_send({originator_id}) || int8send({version}::bigint) "
+        f"|| int4send(octet_length({topic})) || {topic} || int4send(octet_length({state})) || {state}"
     )
 
 
@@ -77,14 +82,15 @@ def postgres_link_one(events: str, chain: str) -> str:
     )
 
 
-def postgres_link_returned(chain: str, returned: str = "new") -> str:
-    """A data-modifying CTE that links the one event an INSERT … RETURNING (the CTE `returned`,
-    with the events' columns) has just inserted: the same link as `postgres_link_one`, in the
-    INSERT's own statement."""
+def postgres_link_returned(chain: str, payload: str, returned: str = "new") -> str:
+    """A data-modifying CTE that links the one event an INSERT … RETURNING notification_id (the
+    CTE `returned`) has just inserted, whose row is `payload` (an expression over the INSERT's
+    own values, so the row need not be returned): the same link as `postgres_link_one`, in
+    the INSERT's own statement."""
     return (
         f"linked AS (INSERT INTO {chain} (notification_id, link) SELECT r.notification_id, sha256(COALESCE("
         f"(SELECT link FROM {chain} WHERE notification_id < r.notification_id ORDER BY notification_id DESC LIMIT 1), "
-        f"'\\x{GENESIS.hex()}'::bytea) || {postgres_payload('r')}) FROM {returned} r)"
+        f"'\\x{GENESIS.hex()}'::bytea) || {payload}) FROM {returned} r)"
     )
 
 

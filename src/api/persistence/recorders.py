@@ -32,7 +32,9 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
-from api.persistence.chain import CHAIN, postgres_link_one, postgres_link_returned, postgres_link_written, sqlite_chain
+from api.persistence.chain import (
+    CHAIN, postgres_link_one, postgres_link_returned, postgres_link_written, postgres_payload_of, sqlite_chain,
+)
 
 COLUMNS = "originator_id, originator_version, topic, state"
 
@@ -101,8 +103,9 @@ class OneTripRecorder(ChainedPostgresRecorder):
         link_head, link_tail = postgres_link_written(self._events, CHAIN.name)
         return {
             self.WRITE_ONE: f"({id_type}, bigint, text, bytea) AS WITH new AS (INSERT INTO {self._events} ({COLUMNS}) "
-                            f"VALUES ($1, $2, $3, $4) RETURNING notification_id, {COLUMNS}), "
-                            f"{postgres_link_returned(CHAIN.name)} SELECT notification_id FROM new",
+                            f"VALUES ($1, $2, $3, $4) RETURNING notification_id), "
+                            f"{postgres_link_returned(CHAIN.name, postgres_payload_of('$1', '$2', '$3', '$4'))} "
+                            f"SELECT notification_id FROM new",
             self.WRITE_MANY: f"({id_type}[], bigint[], text[], bytea[]) AS WITH new AS (INSERT INTO {self._events} "
                              f"({COLUMNS}) SELECT * FROM unnest($1, $2, $3, $4) RETURNING notification_id) "
                              f"SELECT notification_id FROM new ORDER BY notification_id",
