@@ -118,7 +118,7 @@ def _verification(args: argparse.Namespace) -> Verified:
 def _payloads(history: History) -> list[bytes]:
     payloads: list[bytes] = []
     for page in history.pages():
-        payloads += map(bytes, page.payloads)  # as bytes objects, as a plain loop would hold them
+        payloads += page.payloads
     return payloads
 
 
