@@ -8,6 +8,7 @@ a few pages of rows, not every case and partnership. Without `limit` a queue hol
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,7 @@ from projections.results import ActionQueues, QueueItem
 
 DEFAULT_STALE_DAYS = 30
 BOARDS_KEPT = 64
-REUSED_FOR = timedelta(seconds=1)  # a board is answered again, unchanged, while its read model stays put this long
+NEVER = datetime.max.replace(tzinfo=UTC)
 CASES, PARTNERSHIPS, SESSIONS = dashboard.CASES.name, dashboard.PARTNERSHIPS.name, dashboard.SESSIONS.name
 PEOPLE = dashboard.PEOPLE.name
 CASE_QUEUES = {
@@ -47,50 +48,78 @@ PARTNERSHIP_PARAMS = {
 }
 
 
+@dataclass(frozen=True)
+class KeptBoard:
+    position: int  # the dashboard read model's, when read
+    until: datetime  # the first moment the clock changes it: an age ticks over, a partnership turns stale
+    board: tuple
+
+
 class BoardQueries:
     store: Any
     _now: Any
     _open: Any  # opens a sealed name for the board's reader
-    _boards: dict  # (programme, stale days, limit) → (dashboard position, when, board)
+    _boards: dict  # (programme, stale days, limit) → KeptBoard
     _board_read: Any  # a lock: one board read afresh at a time
     stage_counts: Any  # the stage counts (at a position already read)
 
     def board(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS,
               limit: int | None = None) -> tuple[dict[str, int], ActionQueues, dict[str, int]]:
-        """The stage counts, the action queues and their sizes: read afresh when the dashboard
-        read model has moved, else reused for up to `REUSED_FOR` by the clock (its ages, in days, counted
-        to a moment at most that old). Many administrators watching a board of 100,000 cases cost
-        one reading of it a second, not one each."""
+        """The stage counts, the action queues and their sizes. The board changes only when the
+        dashboard read model moves (its rows change with its position, in one transaction) or
+        when the clock reaches a moment that changes it: an item's age in days ticks over, an
+        active partnership turns stale. So it is read once and the same answer (the same object)
+        given again until one of those happens; many administrators watching a board of 100,000
+        cases cost one reading of it, not one each. Once the clock has moved it on at the same
+        position, one request reads it afresh while the others are given the previous answer."""
         key, position = (str(programme_id), stale_after_days, limit), self._dashboard_position()
 
-        def kept() -> tuple | None:
-            """The board last read, if read at this position; with whether it is still fresh."""
-            cached = self._boards.get(key)
-            if cached is None or cached[0] != position:
+        def kept() -> tuple[tuple, bool] | None:
+            """The board last read, if read at this position; with whether the clock has left it unchanged."""
+            found = self._boards.get(key)
+            if found is None or found.position != position:
                 return None
-            return cached[2], timedelta(0) <= self._now() - cached[1] < REUSED_FOR
+            return found.board, self._now() < found.until
 
         found = kept()
         if found is not None:
             if found[1] or not self._board_read.acquire(blocking=False):
-                return found[0]  # fresh; or another request is reading it afresh, and these ages are seconds old
+                return found[0]  # unchanged; or another request is reading it afresh, its ages a moment old
         else:
             self._board_read.acquire()  # one reading at a time: those waiting then find it read
         try:
             found = kept()
             if found is not None and found[1]:
                 return found[0]
-            moment = self._now()
-            counts = self.stage_counts(programme_id, position)
-            queues = self.action_queues(programme_id, stale_after_days=stale_after_days, limit=limit)
-            board = (counts, queues, self.queue_sizes(programme_id, counts, stale_after_days=stale_after_days))
-            if position is not None:
-                if len(self._boards) >= BOARDS_KEPT:
-                    self._boards.clear()
-                self._boards[key] = (position, moment, board)
-            return board
+            return self._read_board(key, position)
         finally:
             self._board_read.release()
+
+    def _read_board(self, key: tuple, position: int | None) -> tuple:
+        programme_id, stale_after_days, limit = key
+        moment = self._now()
+        counts = self.stage_counts(programme_id, position)
+        queues = self.action_queues(programme_id, stale_after_days=stale_after_days, limit=limit)
+        board = (counts, queues, self.queue_sizes(programme_id, counts, stale_after_days=stale_after_days))
+        if position is not None:
+            until = min(_next_tick(queues), self._next_stale(programme_id, stale_after_days, moment))
+            if len(self._boards) >= BOARDS_KEPT:
+                self._boards.clear()
+            self._boards[key] = KeptBoard(position, until, board)
+        return board
+
+    def _next_stale(self, programme_id: str, stale_after_days: int, moment: datetime) -> datetime:
+        """When the next active partnership turns stale (its last contact passes the cut-off), if none
+        changes before; `NEVER` when none is due to."""
+        since, where = PARTNERSHIP_QUEUES["stale_partnerships"]
+        cutoff = _iso(moment - timedelta(days=stale_after_days))
+        rows = self.store.query(
+            f"SELECT MIN({since}) AS since FROM {PARTNERSHIPS} p "
+            f"WHERE p.programme_id = ? AND p.status = ? AND {since} > ?",
+            [programme_id, PartnershipStatus.ACTIVE.value, cutoff],
+        )
+        first = rows[0]["since"] if rows else None
+        return NEVER if not first else _moment(first) + timedelta(days=stale_after_days)
 
     def action_queues(
         self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS, limit: int | None = None,
@@ -152,10 +181,20 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _age(since: str | None, now: datetime) -> int:
-    if not since:
-        return 0
+def _moment(since: str) -> datetime:
+    """A moment as the read models write it; a date as its midnight (UTC)."""
     moment = datetime.fromisoformat(since)
     if moment.tzinfo is None:  # a date
         moment = datetime.combine(moment.date(), datetime.min.time(), UTC)
-    return max((now - moment).days, 0)
+    return moment
+
+
+def _age(since: str | None, now: datetime) -> int:
+    return max((now - _moment(since)).days, 0) if since else 0
+
+
+def _next_tick(queues: ActionQueues) -> datetime:
+    """The first moment an item's age in days ticks over (`NEVER` for no item)."""
+    ticks = [_moment(item.since) + timedelta(days=item.age_days + 1)
+             for name in (*CASE_QUEUES, *PARTNERSHIP_QUEUES) for item in getattr(queues, name) if item.since]
+    return min(ticks, default=NEVER)

@@ -22,7 +22,7 @@ CASES = Table("rm_dashboard_cases", {
     "priority": "INTEGER", "mentor_id": "TEXT", "partnership_id": "TEXT", "closed_reason": "TEXT",
     "eoi_recorded_by": "TEXT", "matching_request_recorded_by": "TEXT", "withdrawal_recorded_by": "TEXT",
 }, ("case_id",), indexes=(
-    ("programme_id", "stage", "stage_since"),  # the stage counts, and the board's queues oldest first
+    ("programme_id", "stage", "stage_since", "case_id"),  # the stage counts; the board's queues, in index order
     ("programme_id", "submitted_at", "case_id"),  # the list of cases, a page at a time
 ))
 PARTNERSHIPS = Table("rm_dashboard_partnerships", {

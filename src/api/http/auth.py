@@ -13,7 +13,7 @@ No cryptography is written here: PyJWT does the verifying.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jwt
 
@@ -23,6 +23,8 @@ from domain import Role
 HS_ALGORITHMS = ["HS256"]
 JWKS_ALGORITHMS = ["RS256"]
 TOKEN_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+TOKENS_KEPT = 4096
+VERIFIED_FOR = 300.0  # seconds a verified token is taken again without verifying it (its expiry comes first)
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,14 @@ class Unauthenticated(Exception):
 
 @dataclass(frozen=True)
 class Authenticator:
+    """Verifies tokens. A client sends the same token with every request, so a token verified
+    once is remembered (the very same string, so the same signature and claims) until it
+    expires, or for `VERIFIED_FOR` seconds at most (as long as a JWKS key is cached), and not
+    verified again meanwhile."""
+
     settings: Settings
     jwks: jwt.PyJWKClient | None = None
+    _verified: dict[str, tuple[float, dict]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Authenticator:
@@ -61,6 +69,16 @@ class Authenticator:
         return Identity(subject.strip(), Role(role))
 
     def claims(self, token: str) -> dict:
+        remembered = self._verified.get(token)
+        if remembered is not None and time.time() < remembered[0]:
+            return remembered[1]
+        claims = self._verify(token)
+        if len(self._verified) >= TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (min(claims["exp"], time.time() + VERIFIED_FOR), claims)
+        return claims
+
+    def _verify(self, token: str) -> dict:
         required = ["sub", "exp", "iat"] + (["iss", "aud"] if self.jwks is not None else [])
         kwargs = {"audience": self.settings.jwt_audience, "issuer": self.settings.jwt_issuer,
                   "options": {"require": required}}

@@ -1,12 +1,13 @@
 """The API's metrics: requests and their latency by route template, command outcomes by
 status class, the unwrapped keys this process holds, and (read when scraped) the read
 models' lag. A route is labelled by its template (`/cases/{case_id}`), never by the path
-asked for; a request no route matched is labelled `unmatched`. See `api.metrics`.
+asked for; a request no route matched is labelled `unmatched`. Each request is counted by
+`api.http.middleware.RequestIdMiddleware`, which times it once for its log line and here.
+See `api.metrics`.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -29,13 +30,24 @@ class HttpMetrics:
                                 ["route", "outcome"], registry=self.registry)
         self.key_cache = Gauge("trellis_key_cache_keys", "Unwrapped data keys held in memory (summed over workers)",
                                registry=self.registry, multiprocess_mode="livesum")
+        self._counted: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}  # (method, route, status) → series
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        method = method if method in METHODS else "OTHER"
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
-        if method == "POST" and route != UNMATCHED:
-            self.commands.labels(route, f"{status // 100}xx").inc()
+        method = method if method in METHODS else "OTHER"  # so the kinds stay few, whatever is sent
+        counted = self._counted.get((method, route, status))
+        if counted is None:
+            counted = self._counted[(method, route, status)] = self._children(method, route, status)
+        count, latency, command = counted
+        count.inc()
+        latency.observe(seconds)
+        if command is not None:
+            command.inc()
+
+    def _children(self, method: str, route: str, status: int) -> tuple[Any, Any, Any]:
+        """The series one kind of request counts in (looked up once: there are few kinds)."""
+        command = (self.commands.labels(route, f"{status // 100}xx")
+                   if method == "POST" and route != UNMATCHED else None)
+        return self.requests.labels(method, route, str(status)), self.latency.labels(method, route), command
 
     def held_keys(self, trellis: Any) -> None:
         if trellis is not None:
@@ -47,36 +59,3 @@ class HttpMetrics:
         tracker = getattr(side, "tracker", None)
         live = [LagCollector(tracker.positions, tracker.head)] if tracker is not None else []
         return exposition(self.registry, *live)
-
-
-def route_of(scope: dict) -> str:
-    """The template of the route that answered (`/cases/{case_id}`), or `unmatched`."""
-    state = getattr(scope.get("app"), "state", None)
-    _, path = getattr(state, "route_paths", {}).get(id(scope.get("route")), (None, None))
-    return path or UNMATCHED
-
-
-class MetricsMiddleware:
-    """Pure ASGI: counts and times every HTTP request by the template of the route that answered."""
-
-    def __init__(self, app: Any, metrics: HttpMetrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = {"code": 500}
-
-        async def send_status(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            self.metrics.observe(scope["method"], route_of(scope), status["code"], time.perf_counter() - started)
-            self.metrics.held_keys(getattr(getattr(scope.get("app"), "state", None), "trellis", None))

@@ -1,4 +1,5 @@
-"""A request id on every log line (and on the response), and one line per request.
+"""A request id on every log line (and on the response); one line per request, and the
+request counted in the metrics, timed once for both.
 
 An exception no handler answered is caught here, where the request id is still bound: it is
 logged by type (never its message, which might quote data) and answered 500 problem+json,
@@ -15,6 +16,7 @@ from typing import Any
 import structlog
 
 from api.http import problems
+from api.http.metrics import UNMATCHED, HttpMetrics
 from api.logging import get_logger
 
 HEADER = "X-Request-ID"
@@ -23,10 +25,12 @@ log = get_logger("trellis.http")
 
 
 class RequestIdMiddleware:
-    """Pure ASGI: binds `request_id` for everything logged while the request is handled."""
+    """Pure ASGI: binds `request_id` for everything logged while the request is handled; then
+    logs the request and counts it in `metrics` (by the template of the route that answered)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, metrics: HttpMetrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -51,13 +55,15 @@ class RequestIdMiddleware:
             if "started" not in status:
                 await problems.internal(scope.get("path", ""))(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
             state = getattr(scope.get("app"), "state", None)
             _, route = getattr(state, "route_paths", {}).get(id(scope.get("route")), (None, None))
-            log.info(
-                "request_handled", method=scope["method"], route=route,
-                status=status["code"], duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
+            log.info("request_handled", method=scope["method"], route=route, status=status["code"],
+                     duration_ms=round(seconds * 1000, 2))
             structlog.contextvars.clear_contextvars()
+            if self.metrics is not None:
+                self.metrics.observe(scope["method"], route or UNMATCHED, status["code"], seconds)
+                self.metrics.held_keys(getattr(state, "trellis", None))
 
 
 def _incoming(scope: dict) -> str | None:

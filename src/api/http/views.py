@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
+from fastapi import Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
 
@@ -119,9 +120,28 @@ def session_records(trellis: Trellis, actor: Actor, partnership_id: UUID) -> lis
     ]
 
 
-def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int) -> PipelinePublic:
-    counts, queues, sizes = read_models.board(programme_id, stale_after_days=stale_after_days, limit=limit)
-    return pipeline_of(programme_id, counts, queues, sizes, limit)
+def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int) -> bytes:
+    """The board as JSON, serialised once per board: while the read models give the very same
+    board again (they do until it changes), the same bytes are answered again."""
+    board = read_models.board(programme_id, stale_after_days=stale_after_days, limit=limit)
+    key = (str(programme_id), stale_after_days, limit)
+    kept = _PIPELINES.get(key)
+    if kept is not None and kept[0] is board:
+        return kept[1]
+    body = pipeline_of(programme_id, *board, limit).model_dump_json().encode()
+    if len(_PIPELINES) >= PIPELINES_KEPT:
+        _PIPELINES.clear()
+    _PIPELINES[key] = (board, body)
+    return body
+
+
+PIPELINES_KEPT = 64
+_PIPELINES: dict[tuple, tuple[tuple, bytes]] = {}  # (programme, stale days, limit) → (the board, its JSON)
+
+
+def json_answer(body: bytes, response: Response) -> Response:
+    """JSON already serialised, with the headers the dependencies set (the read position)."""
+    return Response(body, media_type="application/json", headers=dict(response.headers))
 
 
 def pipeline_of(programme_id: UUID | str, stage_counts: dict[str, int], queues: Any,

@@ -154,3 +154,33 @@ class TestTheSharedSecret:
             with pytest.raises(ValidationError, match=missing.upper()):
                 Settings(environment=environment, master_key=self.PRODUCTION_KEY, server_key=self.SERVER_KEY,
                          jwt_jwks_url=jwks_url, **named)
+
+
+class TestVerifiedTokens:
+    def test_a_token_is_verified_once_until_it_expires(self, sqlite_settings, monkeypatch):
+        from api.http import auth
+
+        authenticator = auth.Authenticator.from_settings(sqlite_settings)
+        issued = auth.issue_token(sqlite_settings, "someone-verified", ["administrator"], hours=1)
+        verified = []
+        decode = jwt.decode
+        monkeypatch.setattr(auth.jwt, "decode", lambda *a, **k: verified.append(1) or decode(*a, **k))
+        for _ in range(3):
+            assert authenticator.identity(f"Bearer {issued}").subject == "someone-verified"
+        assert len(verified) == 1
+        later = time.time() + 2 * 3600  # past the token's expiry: verified again (PyJWT checks the expiry)
+        monkeypatch.setattr(auth.time, "time", lambda: later)
+        authenticator.identity(f"Bearer {issued}")
+        assert len(verified) == 2
+
+    def test_a_token_altered_after_one_was_verified_is_refused(self, sqlite_settings):
+        from api.http import auth
+
+        authenticator = auth.Authenticator.from_settings(sqlite_settings)
+        issued = auth.issue_token(sqlite_settings, "someone-verified", ["administrator"], hours=1)
+        authenticator.identity(f"Bearer {issued}")
+        header, claims, signature = issued.split(".")
+        altered = json.loads(jwt.utils.base64url_decode(claims)) | {"roles": ["dpo"]}
+        forged = ".".join([header, jwt.utils.base64url_encode(json.dumps(altered).encode()).decode(), signature])
+        with pytest.raises(auth.Unauthenticated):
+            authenticator.identity(f"Bearer {forged}")

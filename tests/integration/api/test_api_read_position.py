@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from fastapi.testclient import TestClient
 
 from api.http import readside
@@ -31,6 +33,26 @@ class TestWithProjectionsInAnotherProcess:
             assert int(after.headers["x-trellis-read-position"]) >= answer["position"] > before
             assert after.json()["stage"] == "closed"
 
+
+    def test_a_board_kept_for_its_position_shows_a_new_case_once_its_command_is_read(self, app, settings):
+        apart = settings.model_copy(update={"run_projections": False})
+        with TestClient(create_app(apart, trellis=app)) as client:
+            api, worker = Api(client, apart, app), Runner.for_app(app)
+            c = cast(app, stage="approved")
+            worker.catch_up()
+            reader, path = c.people[Role.ADMINISTRATOR], f"/programmes/{c.programme_id}/pipeline"
+            before = api.get(path, reader).json()
+            assert api.get(path, reader).json() == before  # asked again at the same position: the same board
+            answer = api.post("/cases", reader, {  # an administrator records it on the mentee's behalf
+                "programme_id": str(c.programme_id), "mentee_id": f"late-{uuid4().hex[:8]}", "statement": "",
+                "line_manager_id": f"manager-{uuid4().hex[:8]}",
+                "details": {"name": "Late Mentee", "email": "late@example.org"}}).json()
+            worker.catch_up()
+            after = api.get(path, reader)
+            assert int(after.headers["x-trellis-read-position"]) >= answer["position"]
+            waiting = [i["case_id"] for i in after.json()["queues"]["eois_awaiting_line_manager"]]
+            assert waiting == [answer["id"]]
+            assert after.json()["queue_sizes"]["eois_awaiting_line_manager"] == 1
 
 class TestWithProjectionsInThisProcess:
     def test_the_runners_own_position_is_used_without_a_query(self, api):

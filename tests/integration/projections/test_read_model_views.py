@@ -63,6 +63,47 @@ class TestAdminDashboard:
         waiting = {i.case_id: i.age_days for i in queues.eois_awaiting_line_manager}
         assert waiting[str(first["case_id"])] == 3
 
+    def test_the_board_asked_again_at_the_same_position_is_not_read_again(self, app, runner, clock):
+        read_models = ReadModels(runner.store, clock=clock, opener=app.open_sealed)
+        world = World.create(app)
+        world.case("eoi")
+        runner.catch_up()
+        first = read_models.board(world.programme_id, limit=50)
+        asked = []
+        query = runner.store.query
+        read_models.store.query = lambda sql, params=(): asked.append(sql) or query(sql, params)
+        clock.set(clock() + timedelta(hours=3))  # later the same day: no age has ticked over
+        again = read_models.board(world.programme_id, limit=50)
+        assert again is first
+        assert len(asked) == 1 and "tracking" in asked[0]  # only the read model's position was read
+
+    def test_an_age_ticks_over_on_the_board_a_day_after_the_item_began_waiting(self, app, runner, clock):
+        read_models = ReadModels(runner.store, clock=clock, opener=app.open_sealed)
+        world = World.create(app)
+        submitted = clock()
+        world.case("eoi")
+        runner.catch_up()
+        clock.set(submitted + timedelta(days=1, seconds=-1))
+        _, queues, _ = read_models.board(world.programme_id, limit=50)
+        assert [i.age_days for i in queues.eois_awaiting_line_manager] == [0]
+        clock.set(submitted + timedelta(days=1, seconds=1))  # no event: only the clock moved
+        _, queues, _ = read_models.board(world.programme_id, limit=50)
+        assert [i.age_days for i in queues.eois_awaiting_line_manager] == [1]
+
+    def test_a_partnership_turns_stale_on_the_board_with_no_event(self, app, runner, clock):
+        read_models = ReadModels(runner.store, clock=clock, opener=app.open_sealed)
+        world = World.create(app)
+        mentor, _ = world.mentor(capacity=2)
+        active = world.case("active", mentor_id=mentor)  # no session since it started, on TODAY
+        runner.catch_up()
+        clock.set(NOW + timedelta(days=29))
+        _, queues, sizes = read_models.board(world.programme_id, stale_after_days=30, limit=50)
+        assert queues.stale_partnerships == () and sizes["stale_partnerships"] == 0
+        clock.set(NOW + timedelta(days=31))
+        _, queues, sizes = read_models.board(world.programme_id, stale_after_days=30, limit=50)
+        assert [i.partnership_id for i in queues.stale_partnerships] == [str(active["partnership_id"])]
+        assert sizes["stale_partnerships"] == 1
+
     def test_the_demo_dashboard_counts_match_the_stages_of_its_cases(self, app, runner, read_models, clock):
         demo = load_demo(app, clock)
         runner.catch_up()

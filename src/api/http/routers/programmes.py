@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
@@ -32,14 +32,15 @@ def read_programme(programme_id: UUID, trellis: TrellisDep) -> ProgrammePublic:
 
 
 @router.get("/{programme_id}/pipeline", summary="The pipeline board", responses=responses(404),
+            response_model=PipelinePublic,  # serialised by the view, once per board
             description="Cases at each stage, and the action queues with how long each item has waited.")
 def pipeline(
-    programme_id: ProgrammeId, read_models: ReadModelsDep,
+    programme_id: ProgrammeId, read_models: ReadModelsDep, response: Response,
     stale_after_days: Annotated[int, Query(ge=1, le=365)] = 30,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=(
         f"The most items each queue lists, oldest first (at most {MAX_PAGE}); `queue_sizes` counts them all."))] = 50,
-) -> PipelinePublic:
-    return views.pipeline(read_models, programme_id, stale_after_days, limit)
+) -> Response:
+    return views.json_answer(views.pipeline(read_models, programme_id, stale_after_days, limit), response)
 
 
 @router.post("", status_code=201, **command("Register a programme",
