@@ -47,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("chain")
     group.add_argument("--chain-events", type=int, default=1_000_000, help="events in the verified history")
     group.add_argument("--chain-state-bytes", type=int, default=600, help="the state size of each of them")
+    group.add_argument("--chain-processes", type=int, default=2,
+                       help="parts verified at once (TRELLIS_AUDIT_VERIFY_PROCESSES; default, as there: 2)")
     group.add_argument("--chain-threads", type=int, default=4, help="threads writing, with and without the chain")
     group.add_argument("--chain-partnerships-per-thread", type=int, default=4)
 
@@ -106,7 +108,7 @@ def _verification(args: argparse.Namespace) -> Verified:
         del joined, payloads
         with snapshot(store, events) as history:
             began = time.perf_counter()
-            verdict = verify_chain(history)
+            verdict = verify_chain(history, processes=args.chain_processes)
             verify_seconds = time.perf_counter() - began
     finally:
         app.close()

@@ -29,6 +29,7 @@ def build_app(settings: Settings, clock: Clock = utc_now) -> Trellis:
     app.ledger = ErasureLedger(settings.erasure_ledger_path)
     seed = settings.audit_signing_key_bytes
     app.signing_key = SigningKey(seed) if seed is not None else None
+    app.verify_processes = settings.audit_verify_processes
     return app
 
 

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     projections_gather_ms: float = 5.0  # under a stream of writes, projections wait this long to batch them
     audit_signing_key: SecretStr | None = None  # base64 Ed25519 seed: signs checkpoints (development: a published one)
     checkpoint_every_minutes: float = 0.0  # the projection worker signs a checkpoint this often; 0: never
+    audit_verify_processes: int = 2  # PostgreSQL: a large history is verified in this many parts at once
     max_body_bytes: int = 1024 * 1024  # a larger request body is refused (413) before it is read
     max_json_depth: int = 32  # a body nesting deeper is refused (400) before it is parsed
     api_docs: bool | None = None  # /docs and /openapi.json; default: on except in production
@@ -163,6 +164,8 @@ def _check_limits(settings: Settings) -> None:
 
 def _check_audit_key(settings: Settings) -> None:
     """The published development key signs nothing in production; scheduled checkpoints need a key."""
+    if not 1 <= settings.audit_verify_processes <= 16:
+        raise ValueError("TRELLIS_AUDIT_VERIFY_PROCESSES is from 1 to 16")
     if settings.checkpoint_every_minutes < 0:
         raise ValueError("TRELLIS_CHECKPOINT_EVERY_MINUTES is 0 (never) or more")
     if settings.audit_signing_key is None:

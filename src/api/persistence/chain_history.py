@@ -26,6 +26,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from api.persistence.chain import CHAIN, GENESIS, payload, postgres_payload
+from api.persistence.chain_stream import copy_statement
 from projections.sql import Cursor
 
 PAGE = 5000
@@ -58,9 +59,12 @@ def events_table(recorder: Any) -> str:
 
 
 class History:
-    def __init__(self, raw: Any, postgres: bool, events: str, page: int = PAGE) -> None:
-        """`raw`: a cursor of the datastore's own (psycopg, or the library's SQLite cursor)."""
-        self.postgres, self.events, self.page = postgres, events, page
+    def __init__(self, raw: Any, postgres: bool, events: str, page: int = PAGE,
+                 connect: dict[str, Any] | None = None) -> None:
+        """`raw`: a cursor of the datastore's own (psycopg, or the library's SQLite cursor).
+        `connect`: how another process reaches the same PostgreSQL database, given only for a
+        read-only snapshot (`snapshot`), whose moment other connections can then share."""
+        self.postgres, self.events, self.page, self.connect = postgres, events, page, connect
         self._cursor = raw.connection.cursor(row_factory=tuple_row, binary=True) if postgres else raw
         self._mark = "%s" if postgres else "?"
 
@@ -117,6 +121,59 @@ class History:
         self._cursor.execute(sql, params)
         return list(self._cursor.fetchall())
 
+    # -- PostgreSQL: what the streamed verification (chain_stream) asks -----------------------------
+    @property
+    def connection(self) -> Any:
+        return self._cursor.connection
+
+    def copy_statement(self, after: int, until: int) -> bytes:
+        """The COPY that streams positions `after` < p ≤ `until` (see `chain_stream`)."""
+        payload = f"COALESCE({postgres_payload('e')}, '{UNREADABLE_SQL}'::bytea)"
+        return copy_statement(self.events, CHAIN.name, payload, after, until)
+
+    def events_before(self, position: int, after: int, n: int) -> list[int]:
+        """The positions of the (up to) `n` events before `position` and after `after`, latest first."""
+        rows = self._query(f"SELECT notification_id FROM {self.events} WHERE notification_id < %s "
+                           f"AND notification_id > %s ORDER BY notification_id DESC LIMIT %s", (position, after, n))
+        return [int(r[0]) for r in rows]
+
+    def linked_event_at_or_before(self, position: int, after: int) -> tuple[int, bytes] | None:
+        """The last event after `after` and at or before `position` that has a stored link, with it."""
+        rows = self._query(f"SELECT e.notification_id, c.link FROM {self.events} e JOIN {CHAIN.name} c "
+                           f"ON c.notification_id = e.notification_id WHERE e.notification_id <= %s "
+                           f"AND e.notification_id > %s ORDER BY e.notification_id DESC LIMIT 1", (position, after))
+        return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
+
+    def count(self, table: str, after: int, until: int) -> int:
+        """Rows of the events (`events`) or the links (`links`) at positions `after` < p ≤ `until`."""
+        name = self.events if table == "events" else CHAIN.name
+        rows = self._query(f"SELECT count(*) FROM {name} WHERE notification_id > %s AND notification_id <= %s",
+                           (after, until))
+        return int(rows[0][0])
+
+    def first_unlinked_link(self, after: int, until: int) -> int | None:
+        """The first position after `after` (to `until`) with a stored link and no event."""
+        rows = self._query(f"SELECT c.notification_id FROM {CHAIN.name} c WHERE c.notification_id > %s "
+                           f"AND c.notification_id <= %s AND NOT EXISTS (SELECT 1 FROM {self.events} e "
+                           f"WHERE e.notification_id = c.notification_id) ORDER BY 1 LIMIT 1", (after, until))
+        return int(rows[0][0]) if rows else None
+
+    def marked(self, positions: list[int]) -> dict[int, bytes]:
+        """The stored link at each of `positions` that holds both an event and a link."""
+        if not positions:
+            return {}
+        rows = self._query(f"SELECT c.notification_id, c.link FROM {CHAIN.name} c JOIN {self.events} e "
+                           f"ON e.notification_id = c.notification_id WHERE c.notification_id = ANY(%s)",
+                           (positions,))
+        return {int(r[0]): bytes(r[1]) for r in rows}
+
+    def exported_snapshot(self) -> str | None:
+        """An id under which other connections see exactly this history (None unless it is a
+        read-only snapshot that other processes can reach)."""
+        if not self.postgres or self.connect is None:
+            return None
+        return str(self._query("SELECT pg_export_snapshot()", ())[0][0])
+
 
 def sqlite_payload(types: str, originator: bytes | None, version: Any, topic: bytes | None,
                    state: bytes | None) -> bytes:
@@ -139,10 +196,20 @@ def snapshot(store: Any, events: str) -> Iterator[History]:
     if store.postgres:
         with store.datastore.get_connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield History(conn.cursor(), True, events)
+            # A long read compiles nothing, and may wait on its helpers (chain_scan) longer than the
+            # pool's idle limit; it ends with the block, or with this process.
+            conn.execute("SET LOCAL jit = off")
+            conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+            yield History(conn.cursor(), True, events, connect=connect_kwargs(store))
         return
     with store.datastore.transaction(commit=False) as raw:
         yield History(raw, False, events)
+
+
+def connect_kwargs(store: Any) -> dict[str, Any]:
+    """How the store's PostgreSQL pool connects (host, port, database, user, password)."""
+    kwargs = dict(store.datastore.pool.kwargs)
+    return {name: kwargs[name] for name in ("host", "port", "dbname", "user", "password") if name in kwargs}
 
 
 @contextmanager

@@ -25,33 +25,10 @@ from itertools import chain as chained
 
 from api.persistence.chain import GENESIS
 from api.persistence.chain_history import FIRST, History, Page, ahead
+from api.persistence.chain_scan import PARALLEL_FROM, Mark, Resume, Verdict, streamed
 
 Row = tuple[int, bytes | None, bytes | None]  # position, payload (None: no event), stored link (None: no link)
 sha256 = hashlib.sha256
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A checkpoint to hold the history against: the link it vouches for at `position`."""
-
-    position: int
-    link: bytes
-    taken_at: str = ""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What recomputing the chain found: `ok`, or the first broken position and what is wrong
-    there — with the last position verified before it (`head`) and that position's link."""
-
-    ok: bool
-    verified: int
-    head: int
-    head_link: str
-    position: int | None = None
-    problem: str | None = None
-    detail: str = ""
-    checkpoints: int = 0
 
 
 @dataclass
@@ -208,12 +185,13 @@ def _rows(page: Page) -> Iterator[Row]:
 
 
 def verify(pages: Iterable[Page], *, after: int = FIRST, previous: bytes = GENESIS, marks: Iterable[Mark] = (),
-           progress: Callable[[int], None] | None = None) -> Verdict:
+           progress: Callable[[int], None] | None = None, verified: int = 0, checked: int = 0) -> Verdict:
     """Recomputes every link after `after` (whose link, trusted, is `previous`) and compares it
     with the stored one; each mark past `after` must match the link recomputed at its
-    position. `progress` is told the last position verified, page by page."""
+    position. `progress` is told the last position verified, page by page. (`verified` and
+    `checked`: events and checkpoints already verified before `after`, counted in.)"""
     walk = _Walk(previous, max(after, 0), sorted((m for m in marks if m.position > after), key=lambda m: m.position),
-                 progress)
+                 progress, verified=verified, checked=checked)
     pages = iter(pages)
     for page in pages:
         walk.page(page, pages)
@@ -223,7 +201,20 @@ def verify(pages: Iterable[Page], *, after: int = FIRST, previous: bytes = GENES
 
 
 def verify_chain(history: History, *, after: int = FIRST, previous: bytes = GENESIS, marks: Iterable[Mark] = (),
-                   progress: Callable[[int], None] | None = None) -> Verdict:
-    """`verify` over the history's pages, the next ones read while this one is hashed."""
-    with ahead(history.pages(after)) as pages:
-        return verify(pages, after=after, previous=previous, marks=marks, progress=progress)
+                 progress: Callable[[int], None] | None = None, processes: int = 1,
+                 parallel_from: int = PARALLEL_FROM) -> Verdict:
+    """`verify` over the history. On PostgreSQL the history is first streamed (`chain_stream`,
+    in up to `processes` parts at once when it is large and a snapshot others can share): a
+    history that verifies is answered from the stream alone; otherwise the page walk starts
+    just before the first thing found wrong, and says what it is. On SQLite the walk reads
+    the next pages while this one is hashed."""
+    marks = sorted((m for m in marks if m.position > after), key=lambda m: m.position)
+    start = Resume(after, previous, marks)
+    if history.postgres:
+        found = streamed(history, after, previous, marks, progress, processes, parallel_from)
+        if isinstance(found, Verdict):
+            return found
+        start = found
+    with ahead(history.pages(start.after)) as pages:
+        return verify(pages, after=start.after, previous=start.previous, marks=start.marks, progress=progress,
+                      verified=start.verified, checked=start.checked)

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from api.persistence.chain_history import History, events_table, snapshot
+from api.persistence.chain import GENESIS
+from api.persistence.chain_history import FIRST, History, events_table, snapshot
 from api.persistence.chain_verify import Verdict, verify_chain
 from api.persistence.checkpoints import AuditRecords, BadCheckpoint, Checkpoint, SigningKey
 from api.persistence.event_store import EventStore
@@ -43,6 +44,7 @@ class Verification:
 
 class ChainAudit(EventStore):
     signing_key: SigningKey | None = None  # from TRELLIS_AUDIT_SIGNING_KEY (api.bootstrap)
+    verify_processes: int = 1  # from TRELLIS_AUDIT_VERIFY_PROCESSES (api.bootstrap)
     _audit_records: AuditRecords | None = None
 
     # -- checkpoints --------------------------------------------------------------------------
@@ -55,8 +57,9 @@ class ChainAudit(EventStore):
             start = self._trusted_start(history)
             latest = self._latest_of_ours()
             marks = [latest.mark()] if latest else []  # a history rewritten before it is not signed over
-            verdict = verify_chain(history, after=start.position, previous=start.mark().link, marks=marks) if start \
-                else verify_chain(history, marks=marks)
+            verdict = verify_chain(history, after=start.position if start else FIRST,
+                                   previous=start.mark().link if start else GENESIS, marks=marks,
+                                   processes=self.verify_processes)
         if not verdict.ok:
             raise NotAllowed(f"the history is broken at position {verdict.position} ({verdict.problem}): "
                              "no checkpoint is signed over it; run a verification to see what is wrong")
@@ -109,7 +112,8 @@ class ChainAudit(EventStore):
         marks = list(dict.fromkeys(c.mark() for c in [*given, *([stored] if stored else [])]))  # each once
         with self._chain_snapshot() as history:
             last = history.last_position()
-            verdict = verify_chain(history, marks=marks, progress=(lambda at: progress(at, last)) if progress else None)
+            verdict = verify_chain(history, marks=marks, progress=(lambda at: progress(at, last)) if progress else None,
+                                   processes=self.verify_processes)
         return self._record_verdict(actor, verdict)
 
     def check_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
