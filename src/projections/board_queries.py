@@ -64,15 +64,22 @@ class BoardQueries:
     stage_counts: Any  # the stage counts (at a position already read)
 
     def board(self, programme_id: UUID | str, stale_after_days: int = DEFAULT_STALE_DAYS,
-              limit: int | None = None) -> tuple[dict[str, int], ActionQueues, dict[str, int]]:
+              limit: int | None = None, at_least: int | None = None) -> tuple[dict[str, int], ActionQueues, dict[str, int]]:
         """The stage counts, the action queues and their sizes. The board changes only when the
         dashboard read model moves (its rows change with its position, in one transaction) or
         when the clock reaches a moment that changes it: an item's age in days ticks over, an
         active partnership turns stale. So it is read once and the same answer (the same object)
         given again until one of those happens; many administrators watching a board of 100,000
         cases cost one reading of it, not one each. Once the clock has moved it on at the same
-        position, one request reads it afresh while the others are given the previous answer."""
-        key, position = (str(programme_id), stale_after_days, limit), self._dashboard_position()
+        position, one request reads it afresh while the others are given the previous answer.
+
+        `at_least`: a position the answer must reflect (the read position the caller announces,
+        known without a query): a board kept from that position or later is answered without
+        asking the database where the dashboard is."""
+        key = (str(programme_id), stale_after_days, limit)
+        if at_least is not None and (found := self.kept_board(key, at_least)) is not None:
+            return found
+        position = self._dashboard_position()
 
         def kept() -> tuple[tuple, bool] | None:
             """The board last read, if read at this position; with whether the clock has left it unchanged."""
@@ -94,6 +101,14 @@ class BoardQueries:
             return self._read_board(key, position)
         finally:
             self._board_read.release()
+
+    def kept_board(self, key: tuple, at_least: int) -> tuple | None:
+        """From memory alone: the board kept for `key` if it was read at `at_least` or later and the
+        clock has not changed it since; else None."""
+        found = self._boards.get(key)
+        if found is None or found.position is None or found.position < at_least or self._now() >= found.until:
+            return None
+        return found.board
 
     def _read_board(self, key: tuple, position: int | None) -> tuple:
         programme_id, stale_after_days, limit = key

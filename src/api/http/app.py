@@ -12,19 +12,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.http import docs, problems
+from api.http.access_writer import AccessWriter
 from api.http.auth import Authenticator
-from api.http.deps import read_position
 from api.http.dashboard import router as dashboard_router
 from api.http.headers import SecurityHeaders
 from api.http.limits import InputLimits
 from api.http.metrics import HttpMetrics
 from api.http.middleware import RequestIdMiddleware
-from api.http.policy import api_routes, authorise, unruled_routes
-from api.http.reads import misdeclared_reads, record_read
+from api.http.policy import api_routes, unruled_routes
+from api.http.reads import misdeclared_reads
+from api.http.routing import openapi_extras
 from api.http.readside import ReadSide
 from api.http.routers import (
     access_log, audit, audit_chain, audit_history, cases, line_manager, meta, mentors, operations, partnerships,
@@ -34,10 +35,9 @@ from api.settings import Settings
 
 ROUTERS = (operations, meta, programmes, mentors, cases, partnerships, line_manager, statistics, audit, retention,
            access_log, timelines, audit_chain, audit_history)
-# Every route's: who may call it, the read position on a GET, the access log. The operations
-# routes (liveness, readiness, metrics) are public, read no position and log no read, so they
-# skip this work; their bearer scheme is declared in their docs alone (metrics reads its token).
-EVERY_REQUEST = [Depends(authorise), Depends(read_position), Depends(record_read, scope="function")]
+# Every router's routes are `TrellisRoute`s (who may call it, the read position on a GET, the
+# access log) but the operations': liveness, readiness and metrics are public, read no position
+# and log no read; their bearer scheme is declared in their docs alone (metrics reads its token).
 DESCRIPTION = """Trellis runs formal mentoring and coaching programmes. Every action is an immutable
 event; every read is a projection of those events.
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
             app.state.read_models = side.read_models
             app.state.runner = side.runner
             app.state.read_side = side
+            app.state.access_writer = AccessWriter(side.trellis.record_reads)
             app.state.authenticator = Authenticator.from_settings(settings)
             app.state.settings = settings
             app.state.demo_sign_in = demo_sign_in
@@ -78,8 +79,8 @@ def create_app(settings: Settings, *, trellis: Any = None, read_models: Any = No
     )
     problems.install(app)
     for module in ROUTERS:
-        app.include_router(module.router, dependencies=[] if module is operations else EVERY_REQUEST)
-    app.include_router(dashboard_router, dependencies=EVERY_REQUEST)
+        app.include_router(module.router)
+    app.include_router(dashboard_router)
     if settings.docs_enabled:
         docs.install(app)
     app.add_middleware(InputLimits, max_body_bytes=settings.max_body_bytes, max_json_depth=settings.max_json_depth)
@@ -104,5 +105,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
             problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         )
+        openapi_extras(schema, api_routes(app))
         app.openapi_schema = schema
     return app.openapi_schema

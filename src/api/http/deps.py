@@ -1,7 +1,8 @@
 """Dependencies as `Annotated` aliases. Each reads what the lifespan built once.
 
-Tests override `get_trellis`, `get_read_models` or `get_actor` through
-`app.dependency_overrides`.
+Tests override `get_trellis` or `get_read_models` through `app.dependency_overrides`. What
+every route's request needs before and after the route itself (the actor, the policy, the
+read position, the access log) is not a dependency: `api.http.routing` does it in one pass.
 
 What runs on every request is `async def` and does no I/O on the event loop: FastAPI runs a
 plain `def` dependency in the thread pool, a hop that costs more than the work of reading
@@ -14,17 +15,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Header, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.services import Trellis
 from api.http.auth import Authenticator, Identity, Unauthenticated
-from api.http.rules import POLICY, Rule
+from api.http.rules import Rule
 from domain import Actor
 
-# Answered without the read models' positions (liveness: without the database at all).
-OPERATIONS = frozenset({"/health", "/ready", "/metrics"})
 PRIVATE = Rule()
 READ_POSITION = "X-Trellis-Read-Position"
 
@@ -88,29 +87,15 @@ def _actor(request: Request, subject: str, role: Any) -> Actor:
     return Actor(request.app.state.trellis.people.person_for(subject), role)
 
 
-async def get_optional_actor(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    role: Annotated[str | None, Header(
-        alias="X-Trellis-Role", max_length=40,
-        description="For a token with several roles: the one to act in (default: the first).",
-    )] = None,
-) -> Actor | None:
-    """The signed-in actor; None with no token; 401 for a bad token. A public route reads no
-    one's token (nor the person registry): /metrics takes a token of its own, and /health must
-    not touch the database. (`credentials` and `role` declare the headers in the OpenAPI schema.)"""
-    if POLICY.get(route_key(request), PRIVATE).public:
-        return None
-    return await signed_in(request)
-
-
 def route_key(request: Request) -> str:
     """'METHOD /template' of the route matched: the policy table's key."""
     _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
     return f"{request.method} {path}"
 
 
-async def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Actor:
+async def get_actor(request: Request) -> Actor:
+    """The signed-in actor (found once per request); 401 with no token or a bad one."""
+    actor = await signed_in(request)
     if actor is None:
         raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
     return actor
@@ -135,13 +120,11 @@ async def known_programme(request: Request, programme_id: UUID, trellis: Trellis
 ProgrammeId = Annotated[UUID, Depends(known_programme)]
 
 
-async def read_position(request: Request, response: Response) -> None:
-    """On every GET: `X-Trellis-Read-Position`, taken before the read (so a lower bound). From
-    memory: the runner's own when it runs in this process, else a value at most a moment old."""
-    side = getattr(request.app.state, "read_side", None)
-    if request.method == "GET" and side is not None and request.scope["route"].path not in OPERATIONS:
-        position = side.known_read_position()
-        if position is None:
-            position = await run_in_threadpool(side.refresh_read_position)
-        if position is not None:
-            response.headers[READ_POSITION] = str(position)
+async def known_position(request: Request) -> int | None:
+    """The read position this GET answers at, as its `X-Trellis-Read-Position` announces it
+    (taken before the route by `api.http.routing`)."""
+    return getattr(request.state, "read_position", None)
+
+
+# The position a GET's answer must reflect: the one announced in its header.
+KnownPosition = Annotated[int | None, Depends(known_position)]

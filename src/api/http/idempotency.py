@@ -1,23 +1,21 @@
 """`Idempotency-Key` on POST commands: a retry returns the first result and records nothing new.
 
-Command routers use `CommandRoute`. A key is scoped to the actor who sent it; the
-request's fingerprint (method, path, query, body) must match the first use, or the
-retry is refused as a problem (422). Refused commands release their key.
+Every command goes through `idempotent` (from `api.http.routing`), once the caller is signed in
+and allowed. A key is scoped to the actor who sent it; the request's fingerprint (method,
+path, query, body) must match the first use, or the retry is refused as a problem (422).
+Refused commands release their key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api.http.auth import Unauthenticated
-from api.http.deps import signed_in as signed_in_actor
 from api.http.problems import IdempotencyKeyReused
 from domain import Actor
 from domain.errors import Conflict, Invalid
@@ -34,49 +32,35 @@ def idempotency_key(
                     "result and records nothing new; the same key with a different request is refused.",
     )] = None,
 ) -> str | None:
-    """Declares the header in the OpenAPI schema; `CommandRoute` does the work."""
+    """Declares the header in the OpenAPI schema; `idempotent` does the work."""
     return key
 
 
-class CommandRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-        takes_body = self.body_field is not None  # a route that takes none never reads one
-
-        async def idempotent(request: Request) -> Response:
-            key = request.headers.get(HEADER)
-            signed_in = await _signed_in(request)
-            if key is None or signed_in is None or request.method != "POST":
-                return await handler(request)
-            _check(key)
-            trellis = request.app.state.trellis
-            actor = f"{signed_in.role.value}:{signed_in.id}"
-            fingerprint = await _fingerprint(request, trellis.fingerprint_key, takes_body)
-            now = int(trellis.clock().timestamp())
-            expires = now + int(request.app.state.settings.idempotency_hours * 3600)
-            store = trellis.idempotency
-            first = await run_in_threadpool(store.claim, actor, signed_in.id, key, fingerprint, now, expires)
-            if first is not None:
-                return _replay(first, fingerprint)
-            try:
-                response = await handler(request)
-            except BaseException:
-                await run_in_threadpool(store.release, actor, key)
-                raise
-            if response.status_code < 400:
-                await run_in_threadpool(store.complete, actor, key, response.status_code, bytes(response.body))
-            else:
-                await run_in_threadpool(store.release, actor, key)
-            return response
-
-        return idempotent
-
-
-async def _signed_in(request: Request) -> Actor | None:
+async def idempotent(request: Request, handler: Callable[[Request], Awaitable[Response]], actor: Actor,
+                     takes_body: bool) -> Response:
+    """The command's answer through its `Idempotency-Key` (in the headers): the first answer again
+    for a retry, the command itself otherwise (its key claimed, then completed or released)."""
+    key = request.headers[HEADER]
+    _check(key)
+    trellis = request.app.state.trellis
+    owner = f"{actor.role.value}:{actor.id}"
+    fingerprint = await _fingerprint(request, trellis.fingerprint_key, takes_body)
+    now = int(trellis.clock().timestamp())
+    expires = now + int(request.app.state.settings.idempotency_hours * 3600)
+    store = trellis.idempotency
+    first = await run_in_threadpool(store.claim, owner, actor.id, key, fingerprint, now, expires)
+    if first is not None:
+        return _replay(first, fingerprint)
     try:
-        return await signed_in_actor(request)
-    except Unauthenticated:
-        return None  # the route itself answers 401
+        response = await handler(request)
+    except BaseException:
+        await run_in_threadpool(store.release, owner, key)
+        raise
+    if response.status_code < 400:
+        await run_in_threadpool(store.complete, owner, key, response.status_code, bytes(response.body))
+    else:
+        await run_in_threadpool(store.release, owner, key)
+    return response
 
 
 def _check(key: str) -> None:

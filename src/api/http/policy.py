@@ -1,4 +1,4 @@
-"""Who may call which route: the one policy table, enforced by one app-wide dependency.
+"""Who may call which route: the one policy table, enforced for every route by `admit`.
 
 A rule maps each permitted role to a scope: `ANY` object, `OWN` (the case, partnership
 or mentor named in the path is the actor's own) or `SELF` (the body names the actor as
@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 
-from api.http.deps import TrellisDep, get_actor, get_optional_actor
+from api.http.deps import get_actor
 from api.http.problems import Forbidden
 from api.http.rules import POLICY, Rule, Scope
 from api.services import Trellis
 from domain import Actor, Invalid, NotFound
 
-__all__ = ["POLICY", "Rule", "api_routes", "authorise", "route_keys", "unruled_routes"]
+__all__ = ["POLICY", "Rule", "admit", "api_routes", "route_keys", "unruled_routes"]
 
 
 async def json_body(request: Request) -> Any:
-    """The request's JSON body, for `SELF` rules alone; None when absent or malformed. Any other
-    route's body is left for the route to read (one that takes none never reads it)."""
-    _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
-    rule = POLICY.get(f"{request.method} {path}")
-    if rule is None or rule.subject_field is None:
-        return None
+    """The request's JSON body (for a `SELF` rule); None when absent or malformed: the route
+    itself then refuses it as it would."""
     raw = await request.body()
     try:
         return json.loads(raw) if raw else None
@@ -54,28 +50,25 @@ def route_keys(app: FastAPI) -> list[str]:
     return sorted(f"{method} {path}" for route, path in api_routes(app).values() for method in route.methods)
 
 
-async def authorise(
-    request: Request,
-    trellis: TrellisDep,
-    actor: Annotated[Actor | None, Depends(get_optional_actor)],
-    body: Annotated[Any, Depends(json_body)],
-) -> None:
-    """On the event loop; only the ownership and self checks, which may read the database,
-    run in the thread pool."""
-    _, path = request.app.state.route_paths.get(id(request.scope.get("route")), (None, None))
-    rule = POLICY.get(f"{request.method} {path}")
+async def admit(request: Request, rule: Rule | None) -> Actor | None:
+    """The signed-in actor, if the rule lets them call the route (None on a public route); 401
+    or 403 otherwise. On the event loop; only the ownership and self checks, which may read the
+    database, run in the thread pool."""
     if rule is None:
         raise Forbidden("this route has no authorisation rule")
     if rule.public:
-        return
-    actor = await get_actor(actor)
+        return None
+    actor = await get_actor(request)
     scope = rule.grants.get(actor.role)
     if scope is None:
         raise Forbidden(f"the {actor.role.value} role may not do this")
+    trellis = request.app.state.trellis
     if scope is Scope.OWN and not await run_in_threadpool(owns, trellis, actor, request.path_params):
         raise Forbidden(f"this is not the {actor.role.value}'s own")
-    if scope is Scope.SELF and not await run_in_threadpool(subject_named, trellis, actor, body, rule.subject_field):
+    if scope is Scope.SELF and not await run_in_threadpool(
+            subject_named, trellis, actor, await json_body(request), rule.subject_field):
         raise Forbidden(f"a {actor.role.value} may do this only for themselves")
+    return actor
 
 
 def owns(trellis: Trellis, actor: Actor, params: Mapping[str, Any]) -> bool:

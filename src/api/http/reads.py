@@ -1,4 +1,4 @@
-"""The access log's one recording point: an app-wide dependency keyed by the matched route.
+"""The access log's one recording point, for every route (`api.http.routing`), keyed by the matched route.
 
 A route the `READS` table names is recorded once it has answered successfully and before
 its answer is sent: if the entry cannot be written, the reader gets a 500 and not the data
@@ -13,15 +13,13 @@ nor `NOTHING_PERSONAL`, or a declaration is one it could not honour (`misdeclare
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from collections.abc import Iterator
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
-from starlette.concurrency import run_in_threadpool
 
-from api.http.deps import PRIVATE, TrellisDep, get_optional_actor, route_key
+from api.http.deps import PRIVATE
 from api.http.policy import api_routes
 from api.http.rules import NOTHING_PERSONAL, POLICY, READER, READS, Reads
 from domain import Actor
@@ -29,18 +27,13 @@ from domain import Actor
 OPAQUE_PERSON = re.compile(r"^p-[0-9a-f]{32}$")  # the registry's ids (retention.people.new_person_id)
 
 
-async def record_read(
-    request: Request, trellis: TrellisDep, actor: Annotated[Actor | None, Depends(get_optional_actor)],
-) -> AsyncIterator[None]:
-    """(Function-scoped: what follows `yield` runs after the route, before the answer is sent;
-    not at all when the route raised.) One insert per logged read, nothing for any other route."""
-    key = route_key(request)
-    reads = READS.get(key)
-    yield
-    if reads is not None:
-        if actor is None:  # cannot happen: misdeclared_reads refuses a public personal-data read
-            raise RuntimeError("a personal-data read without a reader")
-        await run_in_threadpool(trellis.record_read, actor, key, reads.kind, object_of(reads, request, actor))
+async def record(request: Request, actor: Actor | None, key: str, reads: Reads) -> None:
+    """Once the route has answered successfully, before the answer is sent: one entry, written
+    with the entries of the reads served at the same moment (`AccessWriter`)."""
+    if actor is None:  # cannot happen: misdeclared_reads refuses a public personal-data read
+        raise RuntimeError("a personal-data read without a reader")
+    entry = request.app.state.trellis.access_entry(actor, key, reads.kind, object_of(reads, request, actor))
+    await request.app.state.access_writer.record(entry)
 
 
 def object_of(reads: Reads, request: Request, actor: Actor) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
+from starlette.concurrency import run_in_threadpool
 
 from api.bootstrap import build_app
 from api.checkpointing import CheckpointSchedule
@@ -64,6 +65,11 @@ class ReadSide:
         if time.monotonic() - read_at < POSITION_SECONDS or self._refreshing.locked():
             return position
         return None
+
+    async def announced_position(self) -> int | None:
+        """`known_read_position`, or (when nothing in memory will do) read in the thread pool."""
+        position = self.known_read_position()
+        return position if position is not None else await run_in_threadpool(self.refresh_read_position)
 
     def refresh_read_position(self) -> int | None:
         """Reads the tracked positions from the database (blocking), remembered for a moment."""

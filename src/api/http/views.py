@@ -14,6 +14,7 @@ from uuid import UUID
 from fastapi import Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.http.headers import page_policy
 from api.http.schemas.cases import CaseDetail, CaseForLineManager, CaseForParty, TimelineEntry
@@ -120,10 +121,23 @@ def session_records(trellis: Trellis, actor: Actor, partnership_id: UUID) -> lis
     ]
 
 
-def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int) -> bytes:
+async def pipeline_json(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int,
+                        at_least: int | None) -> bytes:
+    """The board as JSON: from memory, with no thread and no query, while the board kept reflects
+    `at_least` (the read position announced); else read (in the thread pool)."""
+    if at_least is not None:
+        board = read_models.kept_board((str(programme_id), stale_after_days, limit), at_least)
+        kept = _PIPELINES.get((str(programme_id), stale_after_days, limit))
+        if board is not None and kept is not None and kept[0] is board:
+            return kept[1]
+    return await run_in_threadpool(pipeline, read_models, programme_id, stale_after_days, limit, at_least)
+
+
+def pipeline(read_models: Any, programme_id: UUID, stale_after_days: int, limit: int,
+             at_least: int | None = None) -> bytes:
     """The board as JSON, serialised once per board: while the read models give the very same
     board again (they do until it changes), the same bytes are answered again."""
-    board = read_models.board(programme_id, stale_after_days=stale_after_days, limit=limit)
+    board = read_models.board(programme_id, stale_after_days=stale_after_days, limit=limit, at_least=at_least)
     key = (str(programme_id), stale_after_days, limit)
     kept = _PIPELINES.get(key)
     if kept is not None and kept[0] is board:

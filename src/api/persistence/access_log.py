@@ -13,7 +13,7 @@ erasure unlinks a person's identity from theirs, so their rows stay and name no 
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -80,7 +80,8 @@ def stamp(at: datetime) -> str:
 class AccessLog:
     def create_table(self) -> None: ...
 
-    def append(self, entry: AccessEntry) -> None:
+    def append(self, entries: Sequence[AccessEntry]) -> None:
+        """Every entry, in order, at once (one statement: all of them or none)."""
         raise NotImplementedError
 
     def entries(self, query: AccessQuery) -> list[AccessEntry]:
@@ -97,9 +98,10 @@ class InMemoryAccessLog(AccessLog):
         self._rows: list[AccessEntry] = []
         self._lock = threading.Lock()
 
-    def append(self, entry: AccessEntry) -> None:
+    def append(self, entries: Sequence[AccessEntry]) -> None:
         with self._lock:
-            self._rows.append(replace(entry, entry=len(self._rows) + 1))
+            for entry in entries:
+                self._rows.append(replace(entry, entry=len(self._rows) + 1))
 
     def entries(self, query: AccessQuery) -> list[AccessEntry]:
         def matches(e: AccessEntry) -> bool:
@@ -122,7 +124,8 @@ class SqlAccessLog(AccessLog):
     def __init__(self, store: Store) -> None:
         self.store = store
         self.table = table(store.postgres)
-        self._insert = f"INSERT INTO {NAME} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+        self._insert = f"INSERT INTO {NAME} ({', '.join(COLUMNS)}) VALUES "
+        self._row = f"({', '.join('?' for _ in COLUMNS)})"
 
     def create_table(self) -> None:
         with self.store.transaction() as cursor:
@@ -130,9 +133,12 @@ class SqlAccessLog(AccessLog):
             for statement in POSTGRES_TRIGGERS if self.store.postgres else SQLITE_TRIGGERS:
                 cursor.execute(statement)
 
-    def append(self, entry: AccessEntry) -> None:
-        values = (stamp(entry.at), entry.reader_id, entry.reader_role, entry.route, entry.object_kind, entry.object_id)
-        self.store.execute(self._insert, values)  # PostgreSQL: one round trip
+    def append(self, entries: Sequence[AccessEntry]) -> None:
+        if not entries:
+            return
+        values = [value for e in entries
+                  for value in (stamp(e.at), e.reader_id, e.reader_role, e.route, e.object_kind, e.object_id)]
+        self.store.execute(self._insert + ", ".join(self._row for _ in entries), values)  # one round trip
 
     def entries(self, query: AccessQuery) -> list[AccessEntry]:
         where, params = ["entry > ?"], [query.after]

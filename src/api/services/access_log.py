@@ -14,6 +14,7 @@ line manager's reports, and every list of the whole service from their first rec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -59,9 +60,16 @@ class Seen:
 
 
 class AccessLogQueries(MatchingQueue):
+    def access_entry(self, actor: Actor, route: str, kind: Kind, object_id: str | None) -> AccessEntry:
+        """A read's entry: the reader, their role, the route's template, the object; at the clock's time."""
+        return AccessEntry(self.clock(), actor.id, actor.role.value, route, kind.value, object_id)
+
     def record_read(self, actor: Actor, route: str, kind: Kind, object_id: str | None) -> None:
-        """One entry: the reader, their role, the route's template, the object; at the clock's time."""
-        self.access_log.append(AccessEntry(self.clock(), actor.id, actor.role.value, route, kind.value, object_id))
+        self.record_reads([self.access_entry(actor, route, kind, object_id)])
+
+    def record_reads(self, entries: Sequence[AccessEntry]) -> None:
+        """The entries, in one statement (the reads served together: `api.http.access_writer`)."""
+        self.access_log.append(entries)
 
     def access_entries(self, query: AccessQuery) -> list[AccessEntry]:
         return self.access_log.entries(query)

@@ -34,7 +34,7 @@ class TestWithProjectionsInAnotherProcess:
             assert after.json()["stage"] == "closed"
 
 
-    def test_a_board_kept_for_its_position_shows_a_new_case_once_its_command_is_read(self, app, settings):
+    def test_a_board_kept_for_its_position_shows_a_new_case_once_its_command_is_read(self, app, settings, monkeypatch):
         apart = settings.model_copy(update={"run_projections": False})
         with TestClient(create_app(apart, trellis=app)) as client:
             api, worker = Api(client, apart, app), Runner.for_app(app)
@@ -48,6 +48,7 @@ class TestWithProjectionsInAnotherProcess:
                 "line_manager_id": f"manager-{uuid4().hex[:8]}",
                 "details": {"name": "Late Mentee", "email": "late@example.org"}}).json()
             worker.catch_up()
+            monkeypatch.setattr(readside, "POSITION_SECONDS", 0.0)  # the position is read afresh, not a moment old
             after = api.get(path, reader)
             assert int(after.headers["x-trellis-read-position"]) >= answer["position"]
             waiting = [i["case_id"] for i in after.json()["queues"]["eois_awaiting_line_manager"]]

@@ -13,6 +13,8 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
 
+from api.http.routing import TrellisRoute
+
 STATIC = Path(__file__).parent / "static"
 MEDIA_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 ASSETS = {
@@ -30,7 +32,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TrellisRoute, include_in_schema=False)
 
 
 @router.get("/")

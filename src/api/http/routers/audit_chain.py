@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.http.deps import CurrentActor, TrellisDep
-from api.http.idempotency import CommandRoute
+from api.http.routing import TrellisRoute
 from api.http.problems import COMMON
 from api.http.results import command
 from api.http.schemas.audit_chain import CheckpointDocument, VerificationPublic, VerificationRequest
 from api.persistence.checkpoints import Checkpoint
 from api.services.audit_chain import Verification
 
-router = APIRouter(prefix="/audit", tags=["audit"], route_class=CommandRoute, responses=COMMON)
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=TrellisRoute, responses=COMMON)
 
 
 @router.post("/verification", status_code=201, **command(

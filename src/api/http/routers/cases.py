@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.idempotency import CommandRoute
+from api.http.routing import TrellisRoute
 from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
@@ -20,7 +20,7 @@ from api.http.schemas.cases import (
 from api.http.schemas.common import Created, Done
 from domain import Stage
 
-router = APIRouter(prefix="/cases", tags=["cases"], route_class=CommandRoute, responses=COMMON)
+router = APIRouter(prefix="/cases", tags=["cases"], route_class=TrellisRoute, responses=COMMON)
 StageName = Literal[tuple(s.value for s in Stage)]  # type: ignore[valid-type]
 
 

@@ -8,8 +8,9 @@ from api.http import views
 from api.http.deps import CurrentActor, ReadModelsDep
 from api.http.problems import COMMON
 from api.http.schemas.oversight import LineManagerReport
+from api.http.routing import TrellisRoute
 
-router = APIRouter(prefix="/line-manager", tags=["line manager"], responses=COMMON)
+router = APIRouter(route_class=TrellisRoute, prefix="/line-manager", tags=["line manager"], responses=COMMON)
 
 
 @router.get("/reports", summary="My reports' cases",

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.idempotency import CommandRoute
+from api.http.routing import TrellisRoute
 from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
@@ -18,7 +18,7 @@ from api.http.schemas.mentors import (
     CapacityChange, DirectoryEntryPublic, MentorCapacityPublic, MentorCreate, PoolJoin, TrainingCompletion,
 )
 
-router = APIRouter(prefix="/mentors", tags=["mentors"], route_class=CommandRoute, responses=COMMON)
+router = APIRouter(prefix="/mentors", tags=["mentors"], route_class=TrellisRoute, responses=COMMON)
 Filter = Annotated[str | None, Query(max_length=60)]
 
 

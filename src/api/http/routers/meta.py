@@ -13,8 +13,9 @@ from api.http import views
 from api.http.deps import CurrentActor, TrellisDep, bearer, get_authenticator
 from api.http.problems import COMMON
 from api.http.schemas.oversight import DemoSignIn, Me
+from api.http.routing import TrellisRoute
 
-router = APIRouter(tags=["meta"], responses=COMMON)
+router = APIRouter(route_class=TrellisRoute, tags=["meta"], responses=COMMON)
 
 
 @router.get("/me", summary="Who am I?", description=(

@@ -8,8 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.http import views
-from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.idempotency import CommandRoute
+from api.http.deps import CurrentActor, KnownPosition, ProgrammeId, ReadModelsDep, TrellisDep
+from api.http.routing import TrellisRoute
 from api.http.paging import MAX_PAGE
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
@@ -18,7 +18,7 @@ from api.http.schemas.programmes import (
     PipelinePublic, ProgrammeCreate, ProgrammePublic, ProgrammeReconfigure,
 )
 
-router = APIRouter(prefix="/programmes", tags=["programmes"], route_class=CommandRoute, responses=COMMON)
+router = APIRouter(prefix="/programmes", tags=["programmes"], route_class=TrellisRoute, responses=COMMON)
 
 
 @router.get("", summary="List programmes")
@@ -34,13 +34,14 @@ def read_programme(programme_id: UUID, trellis: TrellisDep) -> ProgrammePublic:
 @router.get("/{programme_id}/pipeline", summary="The pipeline board", responses=responses(404),
             response_model=PipelinePublic,  # serialised by the view, once per board
             description="Cases at each stage, and the action queues with how long each item has waited.")
-def pipeline(
-    programme_id: ProgrammeId, read_models: ReadModelsDep, response: Response,
+async def pipeline(
+    programme_id: ProgrammeId, read_models: ReadModelsDep, response: Response, position: KnownPosition,
     stale_after_days: Annotated[int, Query(ge=1, le=365)] = 30,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=(
         f"The most items each queue lists, oldest first (at most {MAX_PAGE}); `queue_sizes` counts them all."))] = 50,
 ) -> Response:
-    return views.json_answer(views.pipeline(read_models, programme_id, stale_after_days, limit), response)
+    body = await views.pipeline_json(read_models, programme_id, stale_after_days, limit, position)
+    return views.json_answer(body, response)
 
 
 @router.post("", status_code=201, **command("Register a programme",

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from api.http import views
 from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
-from api.http.idempotency import CommandRoute
+from api.http.routing import TrellisRoute
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
 from api.http.schemas.common import Created, Done
@@ -21,7 +21,7 @@ from api.http.schemas.retention import (
     RetentionRunPublic, SubjectNamed,
 )
 
-router = APIRouter(prefix="/retention", tags=["data protection"], route_class=CommandRoute, responses=COMMON)
+router = APIRouter(prefix="/retention", tags=["data protection"], route_class=TrellisRoute, responses=COMMON)
 
 
 # -- erasure requests ----------------------------------------------------------------------------
