@@ -100,24 +100,42 @@ class Projection:
         """
         with store.transaction(commit=False) as cursor:
             position = self.position(cursor, suffix)
-        if position < after or not items or position >= items[-1].position:
+        writer = self.prepare(store, items, after, position, suffix)
+        if writer is None:
             return position
+        try:
+            with store.transaction() as cursor:
+                return self.write(cursor, writer, position)
+        except BaseException:
+            self.facts.clear()  # the transaction rolled back: forget what it cached
+            raise
+
+    def prepare(self, store: Store, items: Sequence[Item], after: int, position: int,
+                suffix: str = "") -> Writer | None:
+        """The batch's rows for a projection at `position` (handlers run, nothing written yet);
+        None when there is nothing to do: it has seen them all, or is behind `after` (a gap)."""
+        if position < after or not items or position >= items[-1].position:
+            return None
         writer = Writer(self, store, suffix)
         try:
             for item in items:
                 if item.position > position:
                     writer.apply(item)
-            with store.transaction() as cursor:
-                current = self.lock_position(cursor, suffix)
-                if current != position:
-                    return current  # someone else processed these events first
-                writer.flush(cursor)
-                last = items[-1].position
-                cursor.execute(f"UPDATE {self.tracking.named(suffix)} SET position = ? WHERE id = 1", (last,))
         except BaseException:
-            self.facts.clear()  # the transaction rolled back: forget what it cached
+            self.facts.clear()
             raise
-        return last
+        writer.position = items[-1].position
+        return writer
+
+    def write(self, cursor: Cursor, writer: Writer, expected: int) -> int:
+        """Inside the caller's transaction: the writer's rows and its position, if this projection
+        is still at `expected` (else another runner wrote these events first: its position)."""
+        current = self.lock_position(cursor, writer.suffix)
+        if current != expected:
+            return current
+        writer.flush(cursor)
+        cursor.execute(f"UPDATE {self.tracking.named(writer.suffix)} SET position = ? WHERE id = 1", (writer.position,))
+        return writer.position
 
 
 class Writer:

@@ -98,20 +98,51 @@ class Runner:
         if not notifications:
             return 0
         items = [Item(n.id, self.mapper.to_domain_event(n)) for n in notifications]
-        for projection in self.projections:
-            if positions[projection.name] < items[-1].position:
-                self._process(projection, items, after)
+        due = [p for p in self.projections if positions[p.name] < items[-1].position]
+        self._process_together(due, items, positions, after)
         return len(items)
+
+    def _process_together(self, due: Sequence[Projection], items: Sequence[Item], positions: dict[str, int],
+                          after: int) -> None:
+        """Every due read model's rows and position in one transaction: one commit a batch, not
+        one a read model. A read model whose handlers fail is left out (its error kept); should
+        the shared transaction fail, each is written in a transaction of its own instead, so
+        that one failing read model holds back no other."""
+        writers = []
+        for projection in due:
+            try:
+                writer = projection.prepare(self.store, items, after, positions[projection.name])
+            except Exception as error:  # noqa: BLE001 - kept, and logged by type
+                self._failed(projection, after, error)
+                continue
+            if writer is not None:
+                writers.append((projection, writer))
+        if not writers:
+            return
+        try:
+            with self.store.transaction() as cursor:
+                moved = {p.name: p.write(cursor, w, positions[p.name]) for p, w in writers}
+        except Exception:  # noqa: BLE001 - told apart one read model at a time
+            for projection, _ in writers:
+                projection.facts.clear()
+                self._process(projection, items, after)
+            return
+        for projection, _ in writers:
+            self.errors.pop(projection.name, None)
+        self._publish(moved)
 
     def _process(self, projection: Projection, items: Sequence[Item], after: int) -> None:
         try:
             position = projection.process(self.store, items, after)
         except Exception as error:  # logged by type only: a message could quote a row
-            self.errors[projection.name] = error
-            log.error("projection_failed", projection=projection.name, after=after, error=type(error).__name__)
+            self._failed(projection, after, error)
             return
         self.errors.pop(projection.name, None)
         self._publish({projection.name: position})
+
+    def _failed(self, projection: Projection, after: int, error: BaseException) -> None:
+        self.errors[projection.name] = error
+        log.error("projection_failed", projection=projection.name, after=after, error=type(error).__name__)
 
     def catch_up(self) -> int:
         """Processes until every read model has reached the head; returns the events read."""

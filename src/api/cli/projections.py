@@ -41,6 +41,7 @@ def _app(settings: Settings) -> Any:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from api import collector
     from api.checkpointing import CheckpointSchedule
     from api.logging import configure_logging
     from projections.runner import Runner
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"trellis: cannot serve /health and /metrics on {args.metrics_host}:{args.metrics_port}: "
                       f"{error.strerror or error}", file=sys.stderr)
                 return 2
-        runner.run()
+        with collector.serving():
+            runner.run()
     finally:
         if metrics is not None:
             metrics.shutdown()

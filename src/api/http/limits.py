@@ -1,7 +1,8 @@
 """Limits before work: a request's address and body are checked before anything reads them.
 
-Pure ASGI, outside the app. An address (path and query string) longer than 8 KiB is refused
-(414), as is one carrying a NUL (400: no database stores one in text). A body whose
+Applied by the app's edge (`api.http.middleware.Edge`), outside the app. An address (path and
+query string) longer than 8 KiB is refused (414), as is one carrying a NUL (400: no database
+stores one in text). A body whose
 Content-Length is over the limit is refused (413) before a byte of it is read. A request
 whose head announces no body (over HTTP/1, neither a length nor chunks) goes straight
 through, at no cost. Otherwise the body is read only if the app asks for it — a route that
@@ -30,41 +31,6 @@ ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")  # \u0000 not itself esca
 STRING = re.compile(rb'"(?>[^"\\]*+(?:\\.[^"\\]*+)*+)(?:"|\\?\Z)', re.S)
 NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 OPENING = frozenset(b"[{")
-
-
-class InputLimits:
-    def __init__(self, app: Any, max_body_bytes: int, max_json_depth: int) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.max_json_depth = max_json_depth
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        try:
-            refuse_address(scope)
-            may_have_body = refuse_declared_length(scope, self.max_body_bytes)
-        except InputRefused as refusal:
-            await refuse(scope, receive, send, refusal)
-            return
-        if not may_have_body:  # most requests: nothing to count or check, at no cost
-            await self.app(scope, receive, send)
-            return
-        body = Body(receive, self.max_body_bytes, self.max_json_depth)
-        started = []
-
-        async def send_tracked(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                started.append(True)
-            await send(message)
-
-        try:
-            await self.app(scope, body.receive, send_tracked)
-        except InputRefused as refusal:  # raised where no handler of the app was there to answer
-            if started:
-                raise
-            await refuse(scope, receive, send, refusal)
 
 
 async def refuse(scope: dict, receive: Any, send: Any, refusal: InputRefused) -> None:

@@ -2,7 +2,7 @@
 status class, the unwrapped keys this process holds, and (read when scraped) the read
 models' lag. A route is labelled by its template (`/cases/{case_id}`), never by the path
 asked for; a request no route matched is labelled `unmatched`. Each request is counted by
-`api.http.middleware.RequestIdMiddleware`, which times it once for its log line and here.
+`api.http.middleware.Edge`, which times it once for its log line and here.
 See `api.metrics`.
 """
 

@@ -63,7 +63,8 @@ async def admit(request: Request, rule: Rule | None) -> Actor | None:
     if scope is None:
         raise Forbidden(f"the {actor.role.value} role may not do this")
     trellis = request.app.state.trellis
-    if scope is Scope.OWN and not await run_in_threadpool(owns, trellis, actor, request.path_params):
+    if scope is Scope.OWN and not trellis.owned_already(actor, request.path_params) \
+            and not await run_in_threadpool(owns, trellis, actor, request.path_params):
         raise Forbidden(f"this is not the {actor.role.value}'s own")
     if scope is Scope.SELF and not await run_in_threadpool(
             subject_named, trellis, actor, await json_body(request), rule.subject_field):

@@ -1,4 +1,5 @@
-"""While an app serves, what it started with is kept out of the garbage collector's full passes."""
+"""While an app serves, what it started with is kept out of the garbage collector's full passes,
+and the collector passes over its young objects less often; both are put back after."""
 
 from __future__ import annotations
 
@@ -17,3 +18,11 @@ class TestTheCollector:
             assert client.get("/health").status_code == 200
         assert serving > before + 10_000  # the app's routes, models and modules, at least
         assert gc.get_freeze_count() == 0  # given back to the collector once it stops
+
+    def test_the_young_generation_is_larger_while_it_serves_and_as_it_was_after(self, app, settings):
+        before = gc.get_threshold()
+        with TestClient(create_app(settings, trellis=app)) as client:
+            serving = gc.get_threshold()
+            assert client.get("/health").status_code == 200
+        assert serving[0] >= 10_000 and serving[0] > before[0]
+        assert gc.get_threshold() == before

@@ -117,6 +117,49 @@ class TestFollowing:
         assert f"{head}" in out and out.count(" 0\n") >= len(PROJECTIONS)
 
 
+class TestOneTransactionABatch:
+    def test_every_read_model_writes_a_batch_and_its_position_in_one_commit(self, app, runner, monkeypatch):
+        world = World.create(app)
+        mentor, _ = world.mentor()
+        runner.catch_up()
+        world.case("active", mentor_id=mentor)  # events for every read model
+        committed: list[bool] = []
+        real = type(runner.store).transaction
+
+        def counted(store, commit=True, **options):
+            committed.append(commit)
+            return real(store, commit=commit, **options)
+
+        monkeypatch.setattr(type(runner.store), "transaction", counted)
+        read = runner.step()
+        monkeypatch.undo()
+        positions = runner.positions()
+        assert read > 0 and set(positions.values()) == {app.recorder.max_notification_id()}
+        assert committed.count(True) == 1  # one write for all of them, not one a read model
+        assert_equals_fresh_rebuild(app, runner.store)
+
+    def test_when_the_shared_write_fails_each_read_model_is_written_on_its_own(self, app, runner, monkeypatch):
+        world = World.create(app)
+        mentor, _ = world.mentor()
+        runner.catch_up()
+        world.case("active", mentor_id=mentor)
+        victim = next(p for p in runner.projections if p.name == "statistics")
+        real = type(victim).write
+        failed = []
+
+        def failing_once(projection, cursor, writer, expected):
+            if projection is victim and not failed:
+                failed.append(True)
+                raise Explosion("the shared transaction failed here")
+            return real(projection, cursor, writer, expected)
+
+        monkeypatch.setattr(type(victim), "write", failing_once)
+        runner.catch_up()
+        assert failed and runner.errors == {}
+        assert set(runner.positions().values()) == {app.recorder.max_notification_id()}
+        assert_equals_fresh_rebuild(app, runner.store)
+
+
 class TestCrashSafety:
     def test_a_crash_in_the_middle_of_a_batch_loses_and_doubles_nothing(self, app, runner):
         world = World.create(app)

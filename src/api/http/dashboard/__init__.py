@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
 
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 
 STATIC = Path(__file__).parent / "static"
 MEDIA_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -32,7 +32,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-router = APIRouter(route_class=TrellisRoute, include_in_schema=False)
+router = TrellisRouter(include_in_schema=False)
 
 
 @router.get("/")

@@ -7,19 +7,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.http import views
 from api.http.deps import TrellisDep
 from api.http.limits import MAX_SQL_INT
 from api.http.problems import COMMON
 from api.http.schemas.access_log import AccessLogEntryPublic
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.persistence.access_log import AccessQuery, stamp
 from api.services.access_log import Kind
 from domain import Invalid, Role
 
-router = APIRouter(route_class=TrellisRoute, prefix="/audit/access-log", tags=["audit"], responses=COMMON)
+router = TrellisRouter(prefix="/audit/access-log", tags=["audit"], responses=COMMON)
 Id = Annotated[str | None, Query(max_length=200)]
 Day = Annotated[date | None, Query(examples=["2026-06-01"])]
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from api.http import views
 from api.http.deps import ReadModelsDep, TrellisDep
@@ -19,10 +19,10 @@ from api.http.limits import MAX_SQL_INT
 from api.http.problems import COMMON, responses
 from api.http.schemas.cases import TimelineEntry
 from api.http.schemas.history import BoardAsOf, CaseAsOf, MentorAsOf, PartnershipAsOf, ProgrammeAsOf
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.services.moments import Moment
 
-router = APIRouter(route_class=TrellisRoute, prefix="/audit", tags=["audit"], responses=COMMON)
+router = TrellisRouter(prefix="/audit", tags=["audit"], responses=COMMON)
 On = Annotated[date | None, Query(description="A day: the state at its end (UTC).", examples=["2026-10-01"])]
 At = Annotated[datetime | None, Query(description="A date-time with its zone.", examples=["2026-10-01T12:00:00Z"])]
 Position = Annotated[int | None, Query(ge=1, le=MAX_SQL_INT,

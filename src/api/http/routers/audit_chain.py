@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.http.deps import CurrentActor, TrellisDep
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.http.problems import COMMON
 from api.http.results import command
 from api.http.schemas.audit_chain import CheckpointDocument, VerificationPublic, VerificationRequest
 from api.persistence.checkpoints import Checkpoint
 from api.services.audit_chain import Verification
 
-router = APIRouter(prefix="/audit", tags=["audit"], route_class=TrellisRoute, responses=COMMON)
+router = TrellisRouter(prefix="/audit", tags=["audit"], responses=COMMON)
 
 
 @router.post("/verification", status_code=201, **command(

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
 from api.http import views
@@ -15,12 +15,12 @@ from api.http.deps import ReadModelsDep, TrellisDep
 from api.http.limits import MAX_SQL_INT
 from api.http.problems import COMMON, responses
 from api.http.schemas.audit_history import HistoryPage
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.services.history_export import csv_chunks, jsonl_chunks, plan_export
 from domain import Invalid, Role
 from projections.audit_history import HistoryFilter, any_after, any_before, indexed_up_to, page_after, page_before
 
-router = APIRouter(route_class=TrellisRoute, prefix="/audit/history", tags=["audit"], responses=COMMON)
+router = TrellisRouter(prefix="/audit/history", tags=["audit"], responses=COMMON)
 Name = Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 Day = Annotated[date | None, Query(examples=["2026-06-01"])]
 Position = Annotated[int | None, Query(ge=0, le=MAX_SQL_INT)]

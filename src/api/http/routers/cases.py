@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
@@ -20,7 +20,7 @@ from api.http.schemas.cases import (
 from api.http.schemas.common import Created, Done
 from domain import Stage
 
-router = APIRouter(prefix="/cases", tags=["cases"], route_class=TrellisRoute, responses=COMMON)
+router = TrellisRouter(prefix="/cases", tags=["cases"], responses=COMMON)
 StageName = Literal[tuple(s.value for s in Stage)]  # type: ignore[valid-type]
 
 

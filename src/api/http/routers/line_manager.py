@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 
 from api.http import views
 from api.http.deps import CurrentActor, ReadModelsDep
 from api.http.problems import COMMON
 from api.http.schemas.oversight import LineManagerReport
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 
-router = APIRouter(route_class=TrellisRoute, prefix="/line-manager", tags=["line manager"], responses=COMMON)
+router = TrellisRouter(prefix="/line-manager", tags=["line manager"], responses=COMMON)
 
 
 @router.get("/reports", summary="My reports' cases",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
@@ -18,7 +18,7 @@ from api.http.schemas.mentors import (
     CapacityChange, DirectoryEntryPublic, MentorCapacityPublic, MentorCreate, PoolJoin, TrainingCompletion,
 )
 
-router = APIRouter(prefix="/mentors", tags=["mentors"], route_class=TrellisRoute, responses=COMMON)
+router = TrellisRouter(prefix="/mentors", tags=["mentors"], responses=COMMON)
 Filter = Annotated[str | None, Query(max_length=60)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
@@ -13,9 +13,9 @@ from api.http import views
 from api.http.deps import CurrentActor, TrellisDep, bearer, get_authenticator
 from api.http.problems import COMMON
 from api.http.schemas.oversight import DemoSignIn, Me
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 
-router = APIRouter(route_class=TrellisRoute, tags=["meta"], responses=COMMON)
+router = TrellisRouter(tags=["meta"], responses=COMMON)
 
 
 @router.get("/me", summary="Who am I?", description=(

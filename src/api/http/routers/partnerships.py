@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.http.paging import DEFAULT_PAGE, After, Limit, key_of, page
 from api.http.problems import COMMON, responses
 from api.http.results import command, done
@@ -19,7 +19,7 @@ from api.http.schemas.partnerships import (
     SessionRecordPublic, Signature,
 )
 
-router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=TrellisRoute, responses=COMMON)
+router = TrellisRouter(prefix="/partnerships", tags=["partnerships"], responses=COMMON)
 
 
 @router.get("", summary="List a programme's partnerships", responses=responses(404), description=(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from api.http import views
 from api.http.deps import CurrentActor, KnownPosition, ProgrammeId, ReadModelsDep, TrellisDep
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.http.paging import MAX_PAGE
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
@@ -18,7 +18,7 @@ from api.http.schemas.programmes import (
     PipelinePublic, ProgrammeCreate, ProgrammePublic, ProgrammeReconfigure,
 )
 
-router = APIRouter(prefix="/programmes", tags=["programmes"], route_class=TrellisRoute, responses=COMMON)
+router = TrellisRouter(prefix="/programmes", tags=["programmes"], responses=COMMON)
 
 
 @router.get("", summary="List programmes")

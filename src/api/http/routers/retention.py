@@ -7,12 +7,12 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import HTMLResponse
 
 from api.http import views
 from api.http.deps import CurrentActor, ReadModelsDep, TrellisDep
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
 from api.http.schemas.common import Created, Done
@@ -21,7 +21,7 @@ from api.http.schemas.retention import (
     RetentionRunPublic, SubjectNamed,
 )
 
-router = APIRouter(prefix="/retention", tags=["data protection"], route_class=TrellisRoute, responses=COMMON)
+router = TrellisRouter(prefix="/retention", tags=["data protection"], responses=COMMON)
 
 
 # -- erasure requests ----------------------------------------------------------------------------

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.http import views
 from api.http.deps import ProgrammeId, ReadModelsDep
 from api.http.problems import COMMON, responses
 from api.http.schemas.oversight import QAStatisticsPublic
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 
-router = APIRouter(route_class=TrellisRoute, prefix="/statistics", tags=["statistics"], responses=COMMON)
+router = TrellisRouter(prefix="/statistics", tags=["statistics"], responses=COMMON)
 Quarter = Annotated[str, Query(
     min_length=7, max_length=7, pattern=r"^\d{4}-Q[1-4]$", examples=["2026-Q3"],
     description="A calendar quarter (2026-Q3). Statistics are published per quarter only: a year, a "

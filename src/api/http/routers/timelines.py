@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.http import views
 from api.http.deps import CurrentActor, TrellisDep
 from api.http.limits import MAX_SQL_INT
 from api.http.problems import COMMON, responses
 from api.http.schemas.history import HistoryEntry
-from api.http.routing import TrellisRoute
+from api.http.routing import TrellisRouter
 
-router = APIRouter(route_class=TrellisRoute, tags=["history"], responses=COMMON)
+router = TrellisRouter(tags=["history"], responses=COMMON)
 Limit = Annotated[int, Query(ge=1, le=1000, description="At most this many events.")]
 After = Annotated[int, Query(ge=0, le=MAX_SQL_INT,
                              description="Only events after this event-log position (to page).")]
