@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from api.http.problems import IdempotencyKeyReused
 from domain import Actor
@@ -86,27 +87,34 @@ async def idempotent(request: Request, handler: Callable[[Request], Awaitable[Re
 def keyed(endpoint: Callable[..., Any], status_code: int) -> Callable[..., Any]:
     """A command's endpoint (a plain `def`, run in the thread pool) under its request's key, if it
     has one: the key claimed first (`Replayed` if it was used before), the command run, and the
-    key completed with the answer it gives (status and JSON, as sent) or, if it is refused,
-    released."""
+    key completed with the answer it gives or, if it is refused, released. The answer is
+    serialised here, once, for the key's record and the caller alike."""
 
     @functools.wraps(endpoint)
     def run(*args: Any, **kwargs: Any) -> Any:
         ticket = _TICKET.get()
         if ticket is None:
-            return endpoint(*args, **kwargs)
+            return _answer(endpoint(*args, **kwargs), status_code)
         first = ticket.store.claim(ticket.owner, ticket.person_id, ticket.key, ticket.fingerprint, ticket.now,
                                    ticket.expires)
         if first is not None:
             raise Replayed(first)
         try:
-            result = endpoint(*args, **kwargs)
+            answer = _answer(endpoint(*args, **kwargs), status_code)
         except BaseException:
             ticket.store.release(ticket.owner, ticket.key)
             raise
-        ticket.store.complete(ticket.owner, ticket.key, status_code, JSONResponse(jsonable_encoder(result)).body)
-        return result
+        ticket.store.complete(ticket.owner, ticket.key, answer.status_code, bytes(answer.body))
+        return answer
 
     return run
+
+
+def _answer(result: Any, status_code: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    body = result.model_dump_json() if isinstance(result, BaseModel) else JSONResponse(jsonable_encoder(result)).body
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def _check(key: str) -> None:

@@ -153,6 +153,11 @@ PIPELINES_KEPT = 64
 _PIPELINES: dict[tuple, tuple[tuple, bytes]] = {}  # (programme, stale days, limit) → (the board, its JSON)
 
 
+def answer(model: BaseModel) -> Response:
+    """An allow-listed model as JSON, serialised once (not validated again and dumped twice)."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def json_answer(body: bytes, response: Response) -> Response:
     """JSON already serialised, with the headers the dependencies set (the read position)."""
     return Response(body, media_type="application/json", headers=dict(response.headers))
