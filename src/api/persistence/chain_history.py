@@ -128,8 +128,7 @@ class History:
 
     def copy_statement(self, after: int, until: int) -> bytes:
         """The COPY that streams positions `after` < p ≤ `until` (see `chain_stream`)."""
-        payload = f"COALESCE({postgres_payload('e')}, '{UNREADABLE_SQL}'::bytea)"
-        return copy_statement(self.events, CHAIN.name, payload, after, until)
+        return copy_statement(self.events, CHAIN.name, after, until)
 
     def events_before(self, position: int, after: int, n: int) -> list[int]:
         """The positions of the (up to) `n` events before `position` and after `after`, latest first."""

@@ -8,10 +8,17 @@ row that is anything else stops the stream, and `chain_verify`'s page walk takes
 what is wrong and where.
 
 A row as `COPY … (FORMAT binary)` sends it (PostgreSQL's documented format: a 2-byte field
-count, then each field as a 4-byte length and its bytes): the position (8 bytes), the stored
-link (32 bytes, or a length of -1 where there is none) and the event's link payload (built
-by the same expression the recorders link with, or `UNREADABLE` for a row no recorder could
-write). A missing link shifts what follows, so the comparison fails and the stream stops.
+count, then each field as a 4-byte big-endian length and its bytes) holds the event's link
+payload as it stands, so nothing is built for it on either side: the fields are the position
+(8 bytes), the stored link (32, or a length of -1 where there is none), the originator id and
+version sent as one 24-byte field, the topic (UTF-8: the client encoding is set so) and the
+state — and the bytes from the id on, each length included but the first, are exactly
+
+    originator id (16) ‖ version (8) ‖ len(topic) (4) ‖ topic ‖ len(state) (4) ‖ state.
+
+That first length must be 24: a missing id or version (a row no recorder writes) would shift
+what follows, so a row whose id-and-version field is not 24 bytes long never verifies, and
+neither does one without a link (its length of -1 shifts the rest).
 
 `stream_range` reads on a connection it is given (inside its transaction, so it sees what
 that transaction sees); `run_part` does the same on a connection of its own that imports an
@@ -35,8 +42,11 @@ import psycopg
 from psycopg import pq
 
 FILE_HEADER = 19  # PGCOPY signature (11), flags (4), header extension length (4)
+TRAILER = b"\xff\xff"  # a field count of -1: the end of the data
 POSITION = slice(6, 14)
 LINK = slice(18, 50)
+ID_AND_VERSION = slice(50, 54)  # the length of the originator id and version, sent as one field
+TWENTY_FOUR = (24).to_bytes(4, "big")
 PAYLOAD = 54
 PROGRESS_EVERY = 1 << 16  # rows between two progress reports
 
@@ -61,10 +71,11 @@ class Streamed:
         return cls(found["rows"], found["position"], bytes.fromhex(found["previous"]), found["stopped_at"])
 
 
-def copy_statement(events: str, chain: str, payload: str, after: int, until: int) -> bytes:
-    """The COPY of positions `after` < p ≤ `until`: position, stored link, payload (`payload`, an
-    expression over the events row `e`)."""
-    return (f"COPY (SELECT e.notification_id, c.link, {payload} FROM {events} e "
+def copy_statement(events: str, chain: str, after: int, until: int) -> bytes:
+    """The COPY of positions `after` < p ≤ `until`: position, stored link, and the row's fields that
+    make its payload."""
+    return (f"COPY (SELECT e.notification_id, c.link, "
+            f"uuid_send(e.originator_id) || int8send(e.originator_version::bigint), e.topic, e.state FROM {events} e "
             f"LEFT JOIN {chain} c ON c.notification_id = e.notification_id "
             f"WHERE e.notification_id > {int(after)} AND e.notification_id <= {int(until)} "
             f"ORDER BY e.notification_id) TO STDOUT (FORMAT binary)").encode()
@@ -73,19 +84,20 @@ def copy_statement(events: str, chain: str, payload: str, after: int, until: int
 # The stream reads both tables in position order, by their indexes, side by side (a merge join):
 # whatever the planner's statistics say (a history just loaded has none), never a hash and a sort.
 IN_ORDER = ("enable_hashjoin", "enable_nestloop", "enable_sort")
+SETTINGS = {**{name: "off" for name in IN_ORDER}, "client_encoding": "'UTF8'"}  # the topic as the link hashes it
 
 
 def stream_range(connection: psycopg.Connection, statement: bytes, previous: bytes,
                  progress: Callable[[int], None] | None = None) -> Streamed:
     """Runs the COPY `statement` on `connection` (in its transaction) and checks every row."""
-    for setting in IN_ORDER:
-        connection.execute(f"SET LOCAL {setting} = off")
+    for name, value in SETTINGS.items():
+        connection.execute(f"SET LOCAL {name} = {value}")
     try:
         return _streamed(connection, statement, previous, progress)
     finally:
         if connection.info.transaction_status != pq.TransactionStatus.INERROR:  # else the error is what counts
-            for setting in IN_ORDER:
-                connection.execute(f"RESET {setting}")
+            for name in SETTINGS:
+                connection.execute(f"RESET {name}")
 
 
 def _streamed(connection: psycopg.Connection, statement: bytes, previous: bytes,
@@ -107,33 +119,46 @@ def _streamed(connection: psycopg.Connection, statement: bytes, previous: bytes,
 
 
 def _check_rows(pgconn: Any, previous: bytes, progress: Callable[[int], None] | None, ended: list[bool]) -> Streamed:
+    """Every row in turn (the loop a verification spends its time in: one hash and one comparison
+    a row, and nothing else a row does not need)."""
     sha256, get, rows, last = hashlib.sha256, pgconn.get_copy_data, 0, None
     report = PROGRESS_EVERY if progress else -1
-    header = True
+    size, row = _first_row(pgconn)
     while True:
-        size, row = get(1)
-        if size <= 0:
-            if size == 0:  # no whole row buffered: wait for the server (the GIL released meanwhile)
-                _wait_data(pgconn)
-                continue
+        if size > 0:
+            digest = sha256(previous)
+            digest.update(row[PAYLOAD:])  # the row's own buffer, not a copy of it joined to the link
+            link = digest.digest()
+            if link == row[LINK] and row[ID_AND_VERSION] == TWENTY_FOUR:
+                previous, last = link, row
+                rows += 1
+                if rows == report:
+                    report += PROGRESS_EVERY
+                    progress(_position(row))  # type: ignore[misc]
+            elif bytes(row) != TRAILER:  # no row of ours is as short as the trailer, which ends the data
+                return Streamed(rows, _position(last), previous, _position(row))
+        elif size == 0:  # no whole row buffered: wait for the server (the GIL released meanwhile)
+            _wait_data(pgconn)
+        else:
             ended[0] = True  # the COPY has ended (-1), or failed (-2: _finish raises)
             return Streamed(rows, _position(last), previous)
-        if header:
-            row, header = bytes(row)[FILE_HEADER:], False
-        if len(row) < PAYLOAD:  # the trailer (a field count of -1) ends the data; no row of ours is shorter
-            if bytes(row) == b"\xff\xff":
-                continue
-            return Streamed(rows, _position(last), previous, _position(row))
-        digest = sha256(previous)
-        digest.update(row[PAYLOAD:])  # the row's own buffer, not a copy of it joined to the link
-        link = digest.digest()
-        if link != row[LINK]:
-            return Streamed(rows, _position(last), previous, _position(row))
-        previous, last = link, row
-        rows += 1
-        if rows == report:
-            report += PROGRESS_EVERY
-            progress(_position(row))  # type: ignore[misc]
+        size, row = get(1)
+
+
+def _first_row(pgconn: Any) -> tuple[int, Any]:
+    """The first message, past the file's header that begins it (the next, if that was all)."""
+    size, row = _next_row(pgconn)
+    if size <= 0:
+        return size, row
+    rest = bytes(row)[FILE_HEADER:]
+    return (len(rest), rest) if rest else _next_row(pgconn)
+
+
+def _next_row(pgconn: Any) -> tuple[int, Any]:
+    """The next message, once one is whole (or the COPY's end)."""
+    while (found := pgconn.get_copy_data(1))[0] == 0:
+        _wait_data(pgconn)
+    return found
 
 
 def _position(row: Any) -> int | None:

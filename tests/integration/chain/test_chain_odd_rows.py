@@ -6,7 +6,10 @@ another key vouches for nothing."""
 from __future__ import annotations
 
 
+from uuid import UUID
+
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from api.persistence.checkpoints import SigningKey
 from chain_support import EVENTS, POSITION, connect, expected_links, stored
@@ -47,6 +50,24 @@ class TestOnPostgreSQL:
         with connect(history) as connection:
             connection.execute(f"UPDATE {EVENTS['postgres']} SET state = NULL WHERE {POSITION['postgres']} = 6")
         assert verdict(trellis) == (False, "changed", 6)
+
+
+    def test_a_row_without_an_originator_whose_other_fields_spell_the_old_one_is_a_change(self, trellis, history):
+        """The stream hashes a row's fields as sent, lengths and all; with no originator id its
+        first length goes missing, and a topic and state chosen to fill the gap would give the
+        very bytes of the row recorded. Such a row is still found changed."""
+        state = bytes(range(40))
+        length = (3 + 8 + 4 + 1 + 4 + len(state)).to_bytes(4, "big")  # what the forged state will be
+        originator = UUID(bytes=b"\x00\x00\x00\x05abcde" + length + b"xyz")
+        trellis.recorder.insert_events([StoredEvent(originator, 1, "t", state)])
+        with connect(history) as connection:
+            position = connection.execute(f"SELECT max({POSITION['postgres']}) FROM {EVENTS['postgres']}").fetchone()[0]
+            forged = b"xyz" + (1).to_bytes(8, "big") + (1).to_bytes(4, "big") + b"t" + len(state).to_bytes(4, "big") + state
+            connection.execute(f"ALTER TABLE {EVENTS['postgres']} DROP CONSTRAINT {EVENTS['postgres']}_pkey")
+            connection.execute(f"ALTER TABLE {EVENTS['postgres']} ALTER COLUMN originator_id DROP NOT NULL")
+            connection.execute(f"UPDATE {EVENTS['postgres']} SET originator_id = NULL, topic = 'abcde', state = %s "
+                               f"WHERE {POSITION['postgres']} = %s", (forged, position))
+        assert verdict(trellis) == (False, "changed", position)
 
 
 class TestACheckpointRowSignedByAnotherKey:
