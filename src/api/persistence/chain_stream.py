@@ -1,8 +1,8 @@
 """The hash chain of a PostgreSQL history, streamed: every event's row and its stored link in
 notification order, one `COPY` per range, each link recomputed and compared as it arrives.
 
-This is how a history that verifies (nearly always) is verified: no pages, no per-row
-objects, one comparison a row. It decides one thing only — that every event in the range
+This is how a history that verifies (nearly always) is verified: no pages and no rows made
+into tuples, one hash and one comparison a row. It decides one thing only — that every event in the range
 has its stored link and that link is the one recomputed from the event before. The first
 row that is anything else stops the stream, and `chain_verify`'s page walk takes over to say
 what is wrong and where.
