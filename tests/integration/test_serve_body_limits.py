@@ -19,9 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from api.http.auth import issue_token
+from api.settings import Settings
+
 MiB = 1024 * 1024
 BODY = 150 * MiB
 GROWTH = 8 * MiB  # "a few MB": the server may allocate for the request itself, never for its body
+ADMINISTRATOR = f"Bearer {issue_token(Settings(environment='development'), 'body-limits-admin', ['administrator'])}"
 
 
 def free_port() -> int:
@@ -103,7 +107,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 
 def head(method: str, path: str, **headers: str) -> str:
-    """A request's head, signed in as no one: the limits come before anyone is asked who they are."""
+    """A request's head, signed in as no one unless an `Authorization` header is given: a declared
+    length is refused before anyone is asked who they are."""
     lines = [f"{method} {path} HTTP/1.1", "Host: t", "Content-Type: application/json", "Connection: close"]
     lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
     return "\r\n".join(lines) + "\r\n\r\n"
@@ -125,9 +130,17 @@ class TestA150MegabyteBody:
 
     def test_streamed_to_a_command_is_refused_once_past_the_limit(self, server):
         before = server.peak_memory()
+        status, _, content = server.request(
+            head("POST", "/programmes", Transfer_Encoding="chunked", Authorization=ADMINISTRATOR),
+            megabytes(BODY, chunked=True))
+        assert (status, json.loads(content)["type"]) == (413, "/problems/too-large")
+        assert server.peak_memory() - before < GROWTH
+
+    def test_streamed_to_a_command_by_no_one_is_refused_unread(self, server):
+        before = server.peak_memory()
         status, _, content = server.request(head("POST", "/programmes", Transfer_Encoding="chunked"),
                                             megabytes(BODY, chunked=True))
-        assert (status, json.loads(content)["type"]) == (413, "/problems/too-large")
+        assert (status, json.loads(content)["type"]) == (401, "/problems/unauthenticated")
         assert server.peak_memory() - before < GROWTH
 
     def test_streamed_to_a_route_that_takes_no_body_is_never_read(self, server):
