@@ -33,6 +33,7 @@ from api.persistence.chain import CHAIN, GENESIS
 from api.persistence.chain_history import History, events_table, snapshot
 from api.persistence.chain_verify import verify_chain
 from api.persistence.recorders import COLUMNS, OneTripRecorder
+from api.settings import Settings
 from bench.common import (
     Figure, background_busy, measure_in_turn, now, print_table, server_version, settings_from, suite_main,
 )
@@ -51,8 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--chain-state-bytes", type=int, default=600, help="the state size of each of them")
     group.add_argument("--chain-rounds", type=int, default=5,
                        help="raw SHA-256 and the verification measured in turn this many times (medians)")
-    group.add_argument("--chain-processes", type=int, default=2,
-                       help="parts verified at once (TRELLIS_AUDIT_VERIFY_PROCESSES; default, as there: 2)")
+    group.add_argument("--chain-processes", type=int, default=Settings.model_fields["audit_verify_processes"].default,
+                       help="parts verified at once (default: TRELLIS_AUDIT_VERIFY_PROCESSES's)")
     group.add_argument("--chain-threads", type=int, default=4, help="threads writing, with and without the chain")
     group.add_argument("--chain-partnerships-per-thread", type=int, default=4)
 

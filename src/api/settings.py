@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     projections_gather_ms: float = 5.0  # under a stream of writes, projections wait this long to batch them
     audit_signing_key: SecretStr | None = None  # base64 Ed25519 seed: signs checkpoints (development: a published one)
     checkpoint_every_minutes: float = 0.0  # the projection worker signs a checkpoint this often; 0: never
-    audit_verify_processes: int = 2  # PostgreSQL: a large history is verified in this many parts at once
+    audit_verify_processes: int = 1  # PostgreSQL: a large history is verified in this many parts at once (1: one stream)
     max_body_bytes: int = 1024 * 1024  # a larger request body is refused (413) before it is read
     max_json_depth: int = 32  # a body nesting deeper is refused (400) before it is parsed
     api_docs: bool | None = None  # /docs and /openapi.json; default: on except in production

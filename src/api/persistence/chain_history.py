@@ -150,13 +150,6 @@ class History:
                            (after, until))
         return int(rows[0][0])
 
-    def first_unlinked_link(self, after: int, until: int) -> int | None:
-        """The first position after `after` (to `until`) with a stored link and no event."""
-        rows = self._query(f"SELECT c.notification_id FROM {CHAIN.name} c WHERE c.notification_id > %s "
-                           f"AND c.notification_id <= %s AND NOT EXISTS (SELECT 1 FROM {self.events} e "
-                           f"WHERE e.notification_id = c.notification_id) ORDER BY 1 LIMIT 1", (after, until))
-        return int(rows[0][0]) if rows else None
-
     def marked(self, positions: list[int]) -> dict[int, bytes]:
         """The stored link at each of `positions` that holds both an event and a link."""
         if not positions:

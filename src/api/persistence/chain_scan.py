@@ -3,11 +3,11 @@ streamed at once, the checkpoints held against the stored links the stream has v
 and — when anything is not as recorded — the place where the page walk must take over.
 
 The stream answers a history that verifies on its own: every event in the range had its
-link and each link was the one recomputed (so the stored links are the history's own); the
-links number exactly the events (none stored without one); and every checkpoint names a
-position that holds an event whose stored link is the checkpoint's. Anything else — a row
-that did not verify, a link with no event, a checkpoint that does not hold or lies past the
-head — is handed to the walk as a `Resume`: from two verified events before the first such
+link, every link its event (the stream holds both tables' rows, a row without its partner
+does not verify), and each link was the one recomputed (so the stored links are the
+history's own); and every checkpoint names a position that holds an event whose stored link
+is the checkpoint's. Anything else — a row that did not verify, a checkpoint that does not
+hold or lies past the head — is handed to the walk as a `Resume`: from two verified events before the first such
 position (so the walk has seen the event before the one in question, as a walk from the start
 would have), with what was verified before it counted in.
 
@@ -89,13 +89,8 @@ def streamed(history: Any, after: int, previous: bytes, marks: Sequence[Mark],
     for result in found:
         if result.position is not None:
             head, link = result.position, result.previous
-    if stopped is None:
-        if history.count("links", after, until) != verified:  # a link stored where no event is
-            stopped = history.first_unlinked_link(after, until)
-            if stopped is None:
-                return Resume(after, previous, list(marks))
-        elif marks and marks[-1].position > head:  # a checkpoint past the head: the walk names it
-            stopped = head + 1
+    if stopped is None and marks and marks[-1].position > head:  # a checkpoint past the head: the walk names it
+        stopped = head + 1
     wrong = _first_wrong(history, marks, stopped)
     if wrong is None:
         if progress is not None:

@@ -3,7 +3,7 @@ notification order, one `COPY` per range, each link recomputed and compared as i
 
 This is how a history that verifies (nearly always) is verified: no pages and no rows made
 into tuples, one hash and one comparison a row. It decides one thing only — that every event in the range
-has its stored link and that link is the one recomputed from the event before. The first
+has its stored link, every link its event, and each link is the one recomputed from the event before. The first
 row that is anything else stops the stream, and `chain_verify`'s page walk takes over to say
 what is wrong and where.
 
@@ -71,17 +71,24 @@ class Streamed:
 
 
 def copy_statement(events: str, chain: str, after: int, until: int) -> bytes:
-    """The COPY of positions `after` < p ≤ `until`: position, stored link, and the row's fields that
-    make its payload."""
-    return (f"COPY (SELECT e.notification_id, c.link, "
-            f"uuid_send(e.originator_id) || int8send(e.originator_version::bigint), e.topic, e.state FROM {events} e "
-            f"LEFT JOIN {chain} c ON c.notification_id = e.notification_id "
-            f"WHERE e.notification_id > {int(after)} AND e.notification_id <= {int(until)} "
-            f"ORDER BY e.notification_id) TO STDOUT (FORMAT binary)").encode()
+    """The COPY of positions `after` < p ≤ `until`: every event and every link there, side by side
+    — position, stored link, and the row's fields that make its payload (NULL where a row has no
+    partner: an event without its link, a link without its event; neither verifies)."""
+    between = f"notification_id > {int(after)} AND notification_id <= {int(until)}"
+    return (f"COPY (SELECT COALESCE(e.notification_id, c.notification_id), c.link, "
+            f"uuid_send(e.originator_id) || int8send(e.originator_version::bigint), e.topic, e.state "
+            f"FROM (SELECT notification_id, originator_id, originator_version, topic, state FROM {events} "
+            f"WHERE {between}) e "
+            f"FULL JOIN (SELECT notification_id, link FROM {chain} WHERE {between}) c "
+            f"ON c.notification_id = e.notification_id) TO STDOUT (FORMAT binary)").encode()
 
 
 # The stream reads both tables in position order, by their indexes, side by side (a merge join):
 # whatever the planner's statistics say (a history just loaded has none), never a hash and a sort.
+# A merge join gives its rows in the order of its key, the position; the statement asks for no
+# order of its own, which for a full join PostgreSQL would meet with a sort of the whole range.
+# Rows in any other order could not verify (each link commits to the one before), so at worst
+# the walk would decide: the verdict never rests on the order.
 IN_ORDER = ("enable_hashjoin", "enable_nestloop", "enable_sort")
 SETTINGS = {**{name: "off" for name in IN_ORDER}, "client_encoding": "'UTF8'"}  # the topic as the link hashes it
 
