@@ -17,8 +17,9 @@ state — and the bytes from the id on, each length included but the first, are 
     originator id (16) ‖ version (8) ‖ len(topic) (4) ‖ topic ‖ len(state) (4) ‖ state.
 
 That first length must be 24: a missing id or version (a row no recorder writes) would shift
-what follows, so a row whose id-and-version field is not 24 bytes long never verifies, and
-neither does one without a link (its length of -1 shifts the rest).
+what follows, so a row whose id-and-version field is not 24 bytes long never verifies: nor
+does a link without its event (that field NULL, its length -1), nor an event without its link
+(the link's length of -1 shifts the rest).
 
 `stream_range` reads on a connection it is given (inside its transaction, so it sees what
 that transaction sees); `run_part` does the same on a connection of its own that imports an
