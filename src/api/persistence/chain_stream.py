@@ -130,6 +130,7 @@ def _check_rows(pgconn: Any, previous: bytes, progress: Callable[[int], None] | 
     a row, and nothing else a row does not need)."""
     sha256, get, rows, last = hashlib.sha256, pgconn.get_copy_data, 0, None
     report = PROGRESS_EVERY if progress else -1
+    refill = _refill(pgconn)
     size, row = _first_row(pgconn)
     while True:
         if size > 0:
@@ -144,8 +145,9 @@ def _check_rows(pgconn: Any, previous: bytes, progress: Callable[[int], None] | 
                     progress(_position(row))  # type: ignore[misc]
             elif bytes(row) != TRAILER:  # no row of ours is as short as the trailer, which ends the data
                 return Streamed(rows, _position(last), previous, _position(row))
-        elif size == 0:  # no whole row buffered: wait for the server (the GIL released meanwhile)
-            _wait_data(pgconn)
+        elif size == 0:  # no whole row buffered: read on (waiting for the server if need be)
+            size, row = refill()
+            continue
         else:
             ended[0] = True  # the COPY has ended (-1), or failed (-2: _finish raises)
             return Streamed(rows, _position(last), previous)
@@ -166,6 +168,31 @@ def _next_row(pgconn: Any) -> tuple[int, Any]:
     while (found := pgconn.get_copy_data(1))[0] == 0:
         _wait_data(pgconn)
     return found
+
+
+def _refill(pgconn: Any) -> Callable[[], tuple[int, Any]]:
+    """The next row once one is whole (or the COPY's end): what the socket holds already is read
+    first — while the verifier is the slower side, a row nearly always is there — and only when
+    it held none is the socket waited on (the GIL released meanwhile). One poller for the whole
+    stream: a wait costs a system call, not a new selection."""
+    if not hasattr(select, "poll"):  # not on every platform
+        def selected() -> tuple[int, Any]:
+            _wait_data(pgconn)
+            return _next_row(pgconn)
+        return selected
+    poller = select.poll()
+    poller.register(pgconn.socket, select.POLLIN)
+    consume, get, wait = pgconn.consume_input, pgconn.get_copy_data, poller.poll
+
+    def refill() -> tuple[int, Any]:
+        consume()
+        found = get(1)
+        while found[0] == 0:
+            wait()
+            consume()
+            found = get(1)
+        return found
+    return refill
 
 
 def _position(row: Any) -> int | None:
