@@ -7,9 +7,9 @@ link, every link its event (the stream holds both tables' rows, a row without it
 does not verify), and each link was the one recomputed (so the stored links are the
 history's own); and every checkpoint names a position that holds an event whose stored link
 is the checkpoint's. Anything else — a row that did not verify, a checkpoint that does not
-hold or lies past the head — is handed to the walk as a `Resume`: from two verified events before the first such
-position (so the walk has seen the event before the one in question, as a walk from the start
-would have), with what was verified before it counted in.
+hold or lies past the head — is handed to the walk as a `Resume`: from two verified events
+before the first such position (so the walk has seen the event before the one in question,
+as a walk from the start would have), with what was verified before it counted in.
 
 Parts: with `processes` > 1, a history of `PARALLEL_FROM` events or more and a snapshot that
 other connections can share, the range is cut at linked events into that many parts; a

@@ -2,10 +2,10 @@
 notification order, one `COPY` per range, each link recomputed and compared as it arrives.
 
 This is how a history that verifies (nearly always) is verified: no pages and no rows made
-into tuples, one hash and one comparison a row. It decides one thing only — that every event in the range
-has its stored link, every link its event, and each link is the one recomputed from the event before. The first
-row that is anything else stops the stream, and `chain_verify`'s page walk takes over to say
-what is wrong and where.
+into tuples, one hash and one comparison a row. It decides one thing only — that every event
+in the range has its stored link, every link its event, and each link is the one recomputed
+from the event before. The first row that is anything else stops the stream, and
+`chain_verify`'s page walk takes over to say what is wrong and where.
 
 A row as `COPY … (FORMAT binary)` sends it (PostgreSQL's documented format: a 2-byte field
 count, then each field as a 4-byte big-endian length and its bytes) holds the event's link
@@ -31,6 +31,7 @@ costs more per row than hashing the row does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import select
@@ -131,7 +132,7 @@ def _check_rows(pgconn: Any, previous: bytes, progress: Callable[[int], None] | 
     sha256, get, rows, last = hashlib.sha256, pgconn.get_copy_data, 0, None
     report = PROGRESS_EVERY if progress else -1
     refill = _refill(pgconn)
-    size, row = _first_row(pgconn)
+    size, row = _first_row(refill)
     while True:
         if size > 0:
             digest = sha256(previous)
@@ -154,13 +155,13 @@ def _check_rows(pgconn: Any, previous: bytes, progress: Callable[[int], None] | 
         size, row = get(1)
 
 
-def _first_row(pgconn: Any) -> tuple[int, Any]:
+def _first_row(refill: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
     """The first message, past the file's header that begins it (the next, if that was all)."""
-    size, row = _next_row(pgconn)
+    size, row = refill()
     if size <= 0:
         return size, row
     rest = memoryview(bytes(row)[FILE_HEADER:])  # as every row after it is
-    return (len(rest), rest) if rest else _next_row(pgconn)
+    return (len(rest), rest) if rest else refill()
 
 
 def _next_row(pgconn: Any) -> tuple[int, Any]:
@@ -175,11 +176,8 @@ def _refill(pgconn: Any) -> Callable[[], tuple[int, Any]]:
     first — while the verifier is the slower side, a row nearly always is there — and only when
     it held none is the socket waited on (the GIL released meanwhile). One poller for the whole
     stream: a wait costs a system call, not a new selection."""
-    if not hasattr(select, "poll"):  # not on every platform
-        def selected() -> tuple[int, Any]:
-            _wait_data(pgconn)
-            return _next_row(pgconn)
-        return selected
+    if not hasattr(select, "poll"):  # not on every platform: each wait a new selection
+        return functools.partial(_next_row, pgconn)
     poller = select.poll()
     poller.register(pgconn.socket, select.POLLIN)
     consume, get, wait = pgconn.consume_input, pgconn.get_copy_data, poller.poll
