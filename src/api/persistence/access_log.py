@@ -8,6 +8,10 @@ the read spans the whole service). Never any content.
 Append-only in the database itself: triggers refuse every UPDATE and DELETE (and, on
 PostgreSQL, TRUNCATE), erasure included. Nothing here needs erasing: the ids are opaque, and
 erasure unlinks a person's identity from theirs, so their rows stay and name no one.
+
+Entries commit in the order they are numbered (PostgreSQL: each append holds the table's write
+lock to its commit; SQLite has one writer at a time), so paging by entry number never passes an
+entry still to commit.
 """
 
 from __future__ import annotations
@@ -126,6 +130,7 @@ class SqlAccessLog(AccessLog):
         self.table = table(store.postgres)
         self._insert = f"INSERT INTO {NAME} ({', '.join(COLUMNS)}) VALUES "
         self._row = f"({', '.join('?' for _ in COLUMNS)})"
+        self._lock = f"LOCK TABLE {NAME} IN EXCLUSIVE MODE"
 
     def create_table(self) -> None:
         with self.store.transaction() as cursor:
@@ -138,7 +143,14 @@ class SqlAccessLog(AccessLog):
             return
         values = [value for e in entries
                   for value in (stamp(e.at), e.reader_id, e.reader_role, e.route, e.object_kind, e.object_id)]
-        self.store.execute(self._insert + ", ".join(self._row for _ in entries), values)  # one round trip
+        if not self.store.postgres:  # SQLite: one writer at a time, so entries commit in their order
+            self.store.execute(self._insert + ", ".join(self._row for _ in entries), values)  # one round trip
+            return
+        with self.store.transaction() as cursor:
+            # Entries commit in the order they are numbered: a reader paging by `after` never passes
+            # a number whose entry is still to commit (readers are not held up).
+            cursor.execute(self._lock)
+            cursor.execute(self._insert + ", ".join(self._row for _ in entries), values)
 
     def entries(self, query: AccessQuery) -> list[AccessEntry]:
         where, params = ["entry > ?"], [query.after]
