@@ -16,7 +16,8 @@ from projections.sql import Table
 EVENTS = Table("rm_audit_events", {
     "position": "BIGINT NOT NULL", "recorded_at": "TEXT", "event_type": "TEXT", "aggregate_type": "TEXT",
     "aggregate_id": "TEXT", "version": "BIGINT", "actor_id": "TEXT", "actor_role": "TEXT", "on_behalf_of": "TEXT",
-}, ("position",), indexes=(("aggregate_id", "position"),))
+}, ("position",), indexes=(("aggregate_id", "position"), ("actor_id", "position"), ("event_type", "position"),
+                            ("recorded_at", "position")))  # the history's selective filters (audit_history)
 
 
 def _record(e: Any, w: Writer) -> None:
