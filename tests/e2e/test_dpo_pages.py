@@ -1,6 +1,6 @@
 """The data-protection officer's pages in headless Chromium against the real app on loopback:
 requests (erasure and subject access), legal holds, retention, the consent ledger and the
-statistics floor; and an administrator kept out of them."""
+statistics floor, the access log; and an administrator kept out of them."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ except ImportError:
         raise
     pytest.skip("Playwright for Python is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
-DPO_PAGES = ["Requests", "Legal holds", "Retention", "Consent ledger", "Statistics floor"]
+DPO_PAGES = ["Requests", "Legal holds", "Retention", "Consent ledger", "Statistics floor", "Access log"]
 ADMIN_PAGES = ["Pipeline board", "Mentor capacity", "QA statistics"]
 
 
@@ -339,6 +339,26 @@ class TestConsentLedgerAndStatisticsFloor:
         page.get_by_role("button", name="Set the floor").click()  # below 5: the browser's own check stops it
         expect(status(page)).to_have_text("Statistics floor set to 6.")
         assert page.get_by_label("Floor").evaluate("input => input.validity.rangeUnderflow")
+
+
+class TestTheAccessLog:
+    def test_shows_a_dpo_who_read_a_case_with_no_link_into_the_auditors_pages(self, page, live_server, programme, dpo):
+        case_id, _, _ = programme.active_partnership("Ada Accessed", programme.mentor_ids[0])
+        programme.wait_for_read_models()
+        assert programme.read(f"/cases/{case_id}").status_code == 200
+        sign_in(page, live_server.url, dpo, "Requests")
+        go(page, "Access log")
+        form = page.get_by_role("region", name="Filter the log")
+        form.get_by_label("Object id").fill(case_id)
+        form.get_by_role("button", name="Apply the filters").click()
+        expect(heading(page, "Access log")).to_be_focused()
+        reads = page.get_by_role("table", name="Reads, oldest first")
+        read = reads.get_by_role("row").filter(has_text="GET /cases/{case_id}").filter(has_text="Administrator")
+        expect(read).to_have_count(1)
+        expect(read).to_contain_text(f"Case {case_id[:8]}")
+        expect(reads.get_by_role("link")).to_have_count(0)  # an object's timeline is the auditor's
+        expect(page.locator("main")).not_to_contain_text("Ada Accessed")
+        assert page.console_errors == []
 
 
 DPO_ROUTES = [

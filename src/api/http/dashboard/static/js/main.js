@@ -32,7 +32,7 @@ const ROUTES = [
   { pattern: /^#\/retention$/, view: retention, section: "retention" },
   { pattern: /^#\/consents$/, view: consents, section: "consents" },
   { pattern: /^#\/floor$/, view: floor, section: "floor" },
-  // the auditor's: the API refuses them to every other role (the access log: to all but the DPO too)
+  // the auditor's: the API refuses them to every other role (the access log: to all but the DPO, whose pages link to it too)
   { pattern: /^#\/audit\/history(?:\?(.*))?$/, view: auditHistory, section: "history" },
   { pattern: /^#\/audit\/objects(?:\/(case|partnership|mentor|programme)\/([\w-]+))?(?:\?(.*))?$/, view: auditObject, section: "objects" },
   { pattern: /^#\/audit\/board(?:\?(.*))?$/, view: auditBoard, section: "past-board" },

@@ -1,8 +1,10 @@
 // Who read personal data: every read the API served, by reader, role, route and object, and
-// when — never what was read. Filtered and paged by entry number.
+// when — never what was read. Filtered and paged by entry number. The auditor's and the
+// data-protection officer's; only the auditor's links lead on to an object's timeline.
 
 import { h, table } from "../dom.js";
 import { audit, q } from "../audit-api.js";
+import { area } from "../session.js";
 import { filterForm, input, pageNumber, pager, readQuery, select } from "../audit-form.js";
 import { shortId, when, words } from "../format.js";
 
@@ -21,7 +23,7 @@ function objectCell(e) {
   if (!e.object_id) return `${words(e.object_kind)} (the whole service)`;
   const kind = OBJECT_PAGES[e.object_kind];
   const text = `${words(e.object_kind)} ${shortId(e.object_id)}…`;
-  return kind ? h("a", { href: `#/audit/objects/${kind}/${e.object_id}` }, text, h("span", { class: "visually-hidden" }, ` (${e.object_id})`)) : text;
+  return kind && area() === "audit" ? h("a", { href: `#/audit/objects/${kind}/${e.object_id}` }, text, h("span", { class: "visually-hidden" }, ` (${e.object_id})`)) : text;
 }
 
 export async function render(query) {
