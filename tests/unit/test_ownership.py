@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+import pytest
+
 from app_support import ADMIN, World
-from domain import Actor, Role
+from domain import Actor, NotFound, Role
 
 
 def loads_of(app, monkeypatch) -> list:
@@ -72,3 +74,23 @@ class TestWhatCanChange:
         assert not memory_app.owned_already(mentor, {"case_id": str(case["case_id"])})
         memory_app.request_rematch(case["case_id"], ADMIN)  # the proposal ends: the tie with it
         assert not memory_app.owns_case(mentor, case["case_id"])
+
+
+class TestTheObjectThePathNames:
+    def test_the_partnership_is_asked_before_the_case_and_then_remembered_for_the_same_path(self, memory_app, world):
+        mid, mentor = world.mentor()
+        case = world.case("active", mentor_id=mid)
+        other = world.case("active", mentor_id=mid)
+        mentee = case["mentee"]
+        path = {"case_id": str(other["case_id"]), "partnership_id": str(case["partnership_id"])}
+        assert memory_app.owns_named(mentee, path)  # their partnership, though the case is another's
+        assert memory_app.owned_already(mentee, path)
+        assert not memory_app.owns_named(mentee, {"case_id": str(other["case_id"])})
+        assert memory_app.owns_named(mentor, {"mentor_id": str(mid)})
+
+    def test_a_path_naming_nothing_owned_is_no_and_a_malformed_id_is_not_found(self, memory_app, world):
+        case = world.case("active", mentor_id=world.mentor()[0])
+        assert not memory_app.owns_named(case["mentee"], {"programme_id": str(uuid4())})
+        with pytest.raises(NotFound, match="no such partnership"):
+            memory_app.owns_named(case["mentee"], {"partnership_id": "not-a-uuid"})
+        assert not memory_app.owned_already(case["mentee"], {"partnership_id": "not-a-uuid"})

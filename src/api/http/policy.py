@@ -9,9 +9,7 @@ at start-up (`unruled_routes`) and, should one slip through, at request time.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
-from uuid import UUID
 
 from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -21,7 +19,7 @@ from api.http.deps import get_actor
 from api.http.problems import Forbidden
 from api.http.rules import POLICY, Rule, Scope
 from api.services import Trellis
-from domain import Actor, Invalid, NotFound
+from domain import Actor, Invalid
 
 __all__ = ["POLICY", "Rule", "admit", "api_routes", "route_keys", "unruled_routes"]
 
@@ -64,21 +62,12 @@ async def admit(request: Request, rule: Rule | None) -> Actor | None:
         raise Forbidden(f"the {actor.role.value} role may not do this")
     trellis = request.app.state.trellis
     if scope is Scope.OWN and not trellis.owned_already(actor, request.path_params) \
-            and not await run_in_threadpool(owns, trellis, actor, request.path_params):
+            and not await run_in_threadpool(trellis.owns_named, actor, request.path_params):
         raise Forbidden(f"this is not the {actor.role.value}'s own")
     if scope is Scope.SELF and not await run_in_threadpool(
             subject_named, trellis, actor, await json_body(request), rule.subject_field):
         raise Forbidden(f"a {actor.role.value} may do this only for themselves")
     return actor
-
-
-def owns(trellis: Trellis, actor: Actor, params: Mapping[str, Any]) -> bool:
-    """Whether the case, partnership or mentor named in the path is the actor's own."""
-    for name, question in (("partnership_id", trellis.owns_partnership), ("case_id", trellis.owns_case),
-                           ("mentor_id", trellis.owns_mentor)):
-        if name in params:
-            return question(actor, _uuid(params[name], name.removesuffix("_id")))
-    return False
 
 
 def subject_named(trellis: Trellis, actor: Actor, body: Any, subject_field: str | None) -> bool:
@@ -89,13 +78,6 @@ def subject_named(trellis: Trellis, actor: Actor, body: Any, subject_field: str 
         return trellis.people.person_for(body[subject_field], create=False) == actor.id
     except Invalid:
         return False
-
-
-def _uuid(value: Any, kind: str) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise NotFound(f"no such {kind}") from None
 
 
 def unruled_routes(app: FastAPI) -> list[str]:

@@ -3,7 +3,8 @@
 Answered from the aggregates themselves (never a lagging read model), so a party can act on
 a partnership the moment it is formed. The HTTP policy asks; it never loads an aggregate.
 
-A party's tie to a partnership, a mentee's or line manager's to their case and a mentor's to
+`owns_named` answers for the object a request's path names (`named_object`: its partnership,
+case or mentor id). A party's tie to a partnership, a mentee's or line manager's to their case and a mentor's to
 their own record never change once recorded, so a yes is remembered (`owned_already`: asked
 again, nothing is loaded). A mentor's tie to a case, through a proposal, comes and goes: it is
 loaded every time. No answer of no is remembered.
@@ -16,9 +17,23 @@ from typing import Any
 from uuid import UUID
 
 from api.persistence.event_store import EventStore
-from domain import Actor, Case, Mentor, Partnership, Role, mentor_id
+from domain import Actor, Case, Mentor, NotFound, Partnership, Role, mentor_id
 
 OWNED_KEPT = 100_000  # ties remembered per process (forgotten all at once past this: they are only loaded again)
+NAMING = ("partnership_id", "case_id", "mentor_id")  # path parameters naming what one may own, asked in this order
+
+
+def named_object(params: Mapping[str, Any]) -> tuple[str, UUID] | None:
+    """The partnership, case or mentor record the path names (the first of `NAMING` it has), by
+    its parameter's name; None if it names none. An id that is not a UUID names nothing that
+    exists: NotFound."""
+    for name in NAMING:
+        if name in params:
+            try:
+                return name, UUID(str(params[name]))
+            except ValueError:
+                raise NotFound(f"no such {name.removesuffix('_id')}") from None
+    return None
 
 
 class OwnershipQueries(EventStore):
@@ -42,18 +57,25 @@ class OwnershipQueries(EventStore):
             return False
         return self._remember(actor, "mentor_id", mentor_id_)
 
+    def owns_named(self, actor: Actor, params: Mapping[str, Any]) -> bool:
+        """Whether the object the path names (`named_object`) is the actor's own, loaded to see."""
+        named = named_object(params)
+        if named is None:
+            return False
+        name, object_id = named
+        asked = {"partnership_id": self.owns_partnership, "case_id": self.owns_case, "mentor_id": self.owns_mentor}
+        return asked[name](actor, object_id)
+
     def owned_already(self, actor: Actor, params: Mapping[str, Any]) -> bool:
         """From memory alone: whether the object the path names was found the actor's own before."""
         owned = self.__dict__.get("_owned")
         if not owned:
             return False
-        for name in ("partnership_id", "case_id", "mentor_id"):
-            if name in params:
-                try:
-                    return (name, str(UUID(str(params[name]))), actor.id, actor.role) in owned
-                except ValueError:
-                    return False
-        return False
+        try:
+            named = named_object(params)
+        except NotFound:
+            return False  # `owns_named` says so
+        return named is not None and (named[0], str(named[1]), actor.id, actor.role) in owned
 
     def _remember(self, actor: Actor, kind: str, object_id: UUID) -> bool:
         owned: set = self.__dict__.setdefault("_owned", set())
