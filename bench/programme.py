@@ -3,7 +3,8 @@
 `large_programme(settings, cases)` makes (once; a later run tops it up) the programme
 `bench-http` with `cases` cases: each an expression of interest made by the domain's own
 `Case.submit_eoi`, most approved by their line manager (so the board's queues are long),
-some withdrawn, saved `BATCH` aggregates to a transaction. The mentees are new opaque
+some withdrawn, saved `BATCH` aggregates to a transaction; the database is vacuumed and
+analysed after them. The mentees are new opaque
 people (nobody signs in as them). Then `pairs` partnerships whose mentees can sign in
 (linked in the person registry), for the command, as `bench.world` makes them.
 """
@@ -16,6 +17,7 @@ from uuid import UUID
 
 from api.bootstrap import build_app
 from api.services import Trellis
+from bench.common import settle
 from bench.world import ADMIN
 from domain import Actor, Case, Matching, NotFound, PersonDetails, Programme, ProgrammeSettings, Role
 from domain.programme import programme_id
@@ -58,6 +60,8 @@ def large_programme(settings, cases: int, pairs: int) -> LargeProgramme:
         made = [_pair(app, programme_id) for _ in range(pairs)]
         print("catching the read models up…", file=sys.stderr, flush=True)
         Runner.for_app(app, batch_size=5000).catch_up()
+        if have < cases:
+            settle(settings)  # as after any bulk load
         case_id = UUID(app.read_models.cases(programme_id, limit=1)[0].case_id)
         return LargeProgramme(programme_id, case_id, made, max(have, cases))
     finally:

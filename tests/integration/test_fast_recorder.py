@@ -17,11 +17,23 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import sql
 
+from api.bootstrap import init_database
 from api.persistence.recorders import OneTripRecorder
 from api.settings import eventsourcing_env
 
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"])
+
+
+@pytest.fixture(scope="module")
+def pg_settings(pg_settings):
+    """A database of this module's own: the made-up topic its events carry ("tests:Event") stays
+    out of the store that every other test reads."""
+    own = pg_settings.model_copy(update={"postgres_dbname": f"{pg_settings.postgres_dbname}_recorder"})
+    with connect(pg_settings, "postgres") as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(own.postgres_dbname)))
+    init_database(own)
+    return own
 
 
 @pytest.fixture
@@ -35,10 +47,10 @@ def stored(originator_id, *versions: int) -> list[StoredEvent]:
     return [StoredEvent(originator_id, v, "tests:Event", f"state {v} \x00'\"\\".encode()) for v in versions]
 
 
-def connect(settings) -> psycopg.Connection:
+def connect(settings, dbname: str | None = None) -> psycopg.Connection:
     return psycopg.connect(
         host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
-        dbname=settings.postgres_dbname, autocommit=True,
+        dbname=dbname or settings.postgres_dbname, autocommit=True,
     )
 
 
