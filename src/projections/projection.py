@@ -80,8 +80,7 @@ class Projection:
     def lock_position(self, cursor: Cursor, suffix: str = "") -> int:
         """Takes the write lock first (SQLite: no stale snapshot; PostgreSQL: row lock)."""
         table = self.tracking.named(suffix)
-        cursor.execute(f"UPDATE {table} SET position = position WHERE id = 1")
-        found = cursor.execute(f"SELECT position FROM {table} WHERE id = 1").fetchone()
+        found = cursor.execute(f"UPDATE {table} SET position = position WHERE id = 1 RETURNING position").fetchone()
         return int(found["position"]) if found else 0
 
     def position(self, cursor: Cursor, suffix: str = "") -> int:
