@@ -10,6 +10,7 @@ an object's events it does not hold yet are its newest, which a caller checks fo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,6 +50,19 @@ class AuditQueries:
             (str(aggregate_id),),
         )
         return [(int(r["version"]), int(r["position"])) for r in rows]
+
+    def last_recorded_by(self, at: datetime, head: int) -> int | None:
+        """The last position of an event recorded at or before `at` (0 if none was): every event
+        after it was recorded later. None when the index does not yet hold every event up to
+        `head` (the log's last position), so cannot say."""
+        indexed = self.store.query(f"SELECT MAX(position) AS indexed FROM {audit.EVENTS.name}")
+        if int(indexed[0]["indexed"] or 0) < head:
+            return None
+        rows = self.store.query(
+            f"SELECT position FROM {audit.EVENTS.name} WHERE recorded_at <= ? ORDER BY position DESC LIMIT 1",
+            (at.astimezone(UTC).isoformat(),),  # times are stored as ISO 8601 in UTC: text order is time order
+        )
+        return int(rows[0]["position"]) if rows else 0
 
     def _entries(self, where: str, params: list[Any], limit: int, after: int) -> list[AuditEntry]:
         rows = self.store.query(

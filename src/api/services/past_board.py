@@ -88,13 +88,16 @@ class PastBoards(AsOfQueries):
     def _replay(self, projection: Dashboard, store: Store, when: Moment, programme_id: UUID) -> tuple[int, int, bool]:
         """Feeds the projection the programme's case and partnership events that had happened at
         `when`: up to its position, or (by time) each object's events up to the first recorded
-        after it. An object's first event names its programme: the later events of another
+        after it, read no further than the last event recorded by then. An object's first event names its programme: the later events of another
         programme's objects are passed over undecoded."""
         decode = self._history_mapper.to_domain_event
         start, after, last, read, registered = 0, 0, 0, 0, False
         passed: set[Any] = set()  # another programme's objects, and (by time) those whose next event came later
+        stop = self._last_position(when)
+        if stop == 0:
+            return 0, 0, False  # nothing had been recorded by then
         while page := self.recorder.select_notifications(
-            start, PAGE, stop=when.position, topics=TOPICS, inclusive_of_start=False,
+            start, PAGE, stop=stop, topics=TOPICS, inclusive_of_start=False,
         ):
             items = []
             for notification in page:
@@ -114,6 +117,16 @@ class PastBoards(AsOfQueries):
             if len(page) < PAGE:
                 break
         return last, read, registered
+
+    def _last_position(self, when: Moment) -> int | None:
+        """Where the replay may stop: `when`'s position; or, by time, the last event recorded by
+        then, as the history index has it (no later event was recorded by then). None (read to
+        the log's end) when there is no index, or it has not yet taken in every event."""
+        if when.position is not None:
+            return when.position
+        if self.read_models is None:
+            return None
+        return self.read_models.last_recorded_by(when.at, self.recorder.max_notification_id() or 0)
 
     def _time_of(self, position: int) -> datetime:
         """When the event at `position` (or the last one before it) was recorded."""

@@ -4,7 +4,7 @@ log; and an as-of position is answered only once the history index has reached i
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta, timezone
 
 import pytest
 
@@ -51,6 +51,38 @@ class TestTheBoardAsOfAMoment:
         assert (now.stage_counts, now.queues) == (read_models.stage_counts(world.programme_id),
                                                   read_models.action_queues(world.programme_id))
         assert now.stage_counts != past.stage_counts
+
+    def test_by_time_reads_the_log_no_further_than_the_last_event_recorded_by_then(self, app, runner, clock,
+                                                                                      monkeypatch):
+        read_models = ReadModels(runner.store, clock=clock, opener=app.open_sealed)
+        world = World.create(app)
+        mentor_id, _ = world.mentor(capacity=3)
+        world.case("active", mentor_id)
+        runner.catch_up()
+        then, moment_time = app.recorder.max_notification_id(), clock()
+        live_then = (read_models.stage_counts(world.programme_id), read_models.action_queues(world.programme_id))
+
+        clock.set(NOW + timedelta(days=10))
+        for _ in range(3):
+            world.case("approved", mentor_id)
+        runner.catch_up()
+        read: list[int] = []
+        select = app.recorder.select_notifications
+
+        def spied(*args, **kwargs):
+            found = select(*args, **kwargs)
+            read.extend(n.id for n in found)
+            return found
+
+        monkeypatch.setattr(app.recorder, "select_notifications", spied)
+        head = app.recorder.max_notification_id()
+        assert read_models.last_recorded_by(moment_time.astimezone(timezone(timedelta(hours=-5))), head) == then
+        assert read_models.last_recorded_by(moment_time, head + 1) is None  # the index has not taken it all in
+        for zone in (UTC, timezone(timedelta(hours=-5))):  # the same moment, told in another zone
+            read.clear()
+            past = app.board_as_of(world.programme_id, app.moment(at=moment_time.astimezone(zone)))
+            assert (past.stage_counts, past.queues) == live_then
+            assert read and max(read) <= then < app.recorder.max_notification_id()
 
     def test_can_be_asked_while_the_runner_follows_the_log(self, app, runner, read_models):
         runner.start_in_thread()
