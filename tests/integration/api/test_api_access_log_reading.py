@@ -174,6 +174,23 @@ class TestItsShapeIsDocumented:
         kinds = schema["components"]["schemas"][entry["properties"]["object_kind"]["$ref"].rsplit("/", 1)[1]]["enum"]
         assert set(kinds) >= {kind for kind, _ in PERSONAL_READS.values()}
 
+    def test_the_openapi_schema_describes_who_viewed_in_the_persons_and_the_officers_export(self):
+        schema = create_app(Settings(environment="test")).openapi()
+        components = schema["components"]["schemas"]
+
+        def named(ref: dict[str, Any]) -> dict[str, Any]:
+            return components[ref["$ref"].rsplit("/", 1)[1]]
+
+        for path in ("/me/export", "/retention/subject-access-requests/{request_id}/export"):
+            export = named(schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"])
+            assert set(export["properties"]) == {"person_id", "identity", "generated_at", "records", "who_acted",
+                                                 "confidential_withheld", "who_viewed"}
+            viewed = export["properties"]["who_viewed"]
+            assert "who viewed your records" in viewed["description"].lower()
+            assert set(named(viewed["items"])["properties"]) == {"at", "who", "route", "record", "record_id", "scope"}
+            assert set(named(export["properties"]["who_acted"]["items"])["properties"]) == {
+                "at", "who", "what", "record", "record_id", "for"}
+
 
 # After every other test's reads: a list of the whole service read before the person's first
 # record could not include them, so the export leaves it out (other tests read at 2026-2089).

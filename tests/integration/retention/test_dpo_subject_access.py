@@ -177,6 +177,8 @@ class TestTheExport:
         who = export["who_acted"]
         assert present(dict(enumerate(story["others"])), json.dumps(who)) == []
         assert {w["who"] for w in who} == {"you", "a mentor", "an administrator", "a line manager"}
+        assert all(set(w) == {"at", "who", "what", "record", "record_id", "for"} for w in who)  # as OpenAPI has it
+        assert {w["for"] for w in who} == {None}  # nothing here was recorded on the subject's behalf
 
 
 class TestThePrintablePage:

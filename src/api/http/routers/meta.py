@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -12,6 +12,7 @@ from api.http.auth import Authenticator, issue_token
 from api.http import views
 from api.http.deps import CurrentActor, TrellisDep, bearer, get_authenticator
 from api.http.problems import COMMON
+from api.http.schemas.exports import SubjectExportPublic
 from api.http.schemas.oversight import DemoSignIn, Me
 from api.http.routing import TrellisRouter
 
@@ -42,8 +43,8 @@ def demo_sign_in(request: Request) -> list[DemoSignIn]:
 
 @router.get("/me/export", summary="Everything Trellis holds about me",
             description="Your own subject-access copy, your partnerships' confidential records included.")
-def my_export(actor: CurrentActor, trellis: TrellisDep) -> dict[str, Any]:
-    return trellis.subject_export(actor.id, confidential=True).as_dict()
+def my_export(actor: CurrentActor, trellis: TrellisDep) -> SubjectExportPublic:
+    return SubjectExportPublic.model_validate(trellis.subject_export(actor.id, confidential=True).as_dict())
 
 
 @router.get("/me/export.html", summary="Everything Trellis holds about me, to print", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ statutory clocks, legal holds, retention runs, the consent ledger and the statis
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query
@@ -16,6 +16,7 @@ from api.http.routing import TrellisRouter
 from api.http.problems import COMMON, responses
 from api.http.results import command, created, done
 from api.http.schemas.common import Created, Done
+from api.http.schemas.exports import SubjectExportPublic
 from api.http.schemas.retention import (
     ConsentPublic, DuePublic, ErasurePreview, FloorChange, HoldCreate, HoldPublic, Refusal, RequestPublic,
     RetentionRunPublic, SubjectNamed,
@@ -68,8 +69,8 @@ def receive_access(body: SubjectNamed, trellis: TrellisDep, actor: CurrentActor)
 
 @router.get("/subject-access-requests/{request_id}/export", summary="The subject's export, as JSON",
             responses=responses(404))
-def export_json(request_id: UUID, trellis: TrellisDep) -> dict[str, Any]:
-    return trellis.export_subject(request_id).as_dict()
+def export_json(request_id: UUID, trellis: TrellisDep) -> SubjectExportPublic:
+    return SubjectExportPublic.model_validate(trellis.export_subject(request_id).as_dict())
 
 
 @router.get("/subject-access-requests/{request_id}/export.html", summary="The subject's export, to print",
