@@ -6,7 +6,9 @@ string) and which object (its kind and id: a record's UUID, an opaque person id,
 the read spans the whole service). Never any content.
 
 Append-only in the database itself: triggers refuse every UPDATE and DELETE (and, on
-PostgreSQL, TRUNCATE), erasure included. Nothing here needs erasing: the ids are opaque, and
+PostgreSQL, TRUNCATE), erasure included; on PostgreSQL, event triggers (created when `trellis
+db init` runs as a superuser) also refuse dropping the table or its trigger and altering the
+table (disabling its triggers, renaming it). Nothing here needs erasing: the ids are opaque, and
 erasure unlinks a person's identity from theirs, so their rows stay and name no one.
 
 Entries commit in the order they are numbered (PostgreSQL: each append holds the table's write
@@ -22,7 +24,13 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg.errors
+import structlog
+from eventsourcing.persistence import ProgrammingError
+
 from projections.sql import Store, Table
+
+log = structlog.get_logger("trellis.access_log")
 
 NAME = "trellis_access_log"
 COLUMNS = {"at": "TEXT NOT NULL", "reader_id": "TEXT NOT NULL", "reader_role": "TEXT NOT NULL",
@@ -38,6 +46,26 @@ POSTGRES_TRIGGERS = [
     f"$$ BEGIN RAISE EXCEPTION '{REFUSED}'; END $$",
     f"CREATE OR REPLACE TRIGGER {NAME}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {NAME} "
     f"FOR EACH STATEMENT EXECUTE FUNCTION {NAME}_refuse()",
+]
+# PostgreSQL: nor may the table, or the trigger above, be dropped or the table altered (its triggers
+# disabled, say) — event triggers, which only a superuser may create.
+POSTGRES_DDL_GUARD = [
+    f"CREATE OR REPLACE FUNCTION {NAME}_keep() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF TG_EVENT = 'sql_drop' THEN "
+    f"IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d "
+    f"WHERE (d.object_type = 'table' AND d.object_name = '{NAME}') "
+    f"OR (d.object_type = 'trigger' AND starts_with(d.object_identity, '{NAME}_append_only on '))) "
+    f"THEN RAISE EXCEPTION '{REFUSED}'; END IF; "
+    f"ELSIF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c "
+    f"JOIN pg_trigger t ON t.tgrelid = c.objid AND t.tgname = '{NAME}_append_only' "
+    f"WHERE c.command_tag = 'ALTER TABLE') "  # the table that carries the log's trigger, whatever its name
+    f"THEN RAISE EXCEPTION '{REFUSED}'; END IF; END $$",
+    f"DO $$ BEGIN "
+    f"IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = '{NAME}_kept') THEN "
+    f"CREATE EVENT TRIGGER {NAME}_kept ON sql_drop EXECUTE FUNCTION {NAME}_keep(); END IF; "
+    f"IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = '{NAME}_unaltered') THEN "
+    f"CREATE EVENT TRIGGER {NAME}_unaltered ON ddl_command_end WHEN TAG IN ('ALTER TABLE') "
+    f"EXECUTE FUNCTION {NAME}_keep(); END IF; END $$",
 ]
 
 
@@ -137,6 +165,21 @@ class SqlAccessLog(AccessLog):
             cursor.create(self.table)
             for statement in POSTGRES_TRIGGERS if self.store.postgres else SQLITE_TRIGGERS:
                 cursor.execute(statement)
+        if self.store.postgres:
+            self._guard_ddl()
+
+    def _guard_ddl(self) -> None:
+        """The event triggers that refuse dropping or altering the log — if this role may create
+        them (a superuser); otherwise a warning says what is missing, and the rest still holds."""
+        try:
+            with self.store.transaction() as cursor:
+                for statement in POSTGRES_DDL_GUARD:
+                    cursor.execute(statement)
+        except ProgrammingError as error:  # the library's, around the database's own
+            if not isinstance(error.__cause__, psycopg.errors.InsufficientPrivilege):
+                raise
+            log.warning("access_log_ddl_unguarded", reason="event triggers need a superuser: run `trellis db init` "
+                                                          "as one to refuse DROP and ALTER on the access log")
 
     def append(self, entries: Sequence[AccessEntry]) -> None:
         if not entries:
