@@ -27,8 +27,6 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-import psycopg
-
 from api.bootstrap import build_app, init_database
 from api.persistence.chain import CHAIN, GENESIS
 from api.persistence.chain_history import History, events_table, snapshot
@@ -36,7 +34,8 @@ from api.persistence.chain_verify import verify_chain
 from api.persistence.recorders import COLUMNS, OneTripRecorder
 from api.settings import Settings
 from bench.common import (
-    Figure, background_busy, measure_in_turn, now, print_table, server_version, settings_from, settle, suite_main,
+    Figure, background_busy, connect_settings, measure_in_turn, now, print_table, server_version, settings_from,
+    settle, suite_main,
 )
 from bench.events import ACTIONS, NOTES, _recording
 from bench.world import active_partnerships
@@ -163,7 +162,7 @@ def _history_of(args: argparse.Namespace, events: int, state_bytes: int):
         table = events_table(app.recorder)
     finally:
         app.close()
-    with _connect(settings) as conn:
+    with connect_settings(settings) as conn:
         count, size = conn.execute(f"SELECT count(*), COALESCE(min(length(state)), 0) FROM {table}").fetchone()
         linked = conn.execute(f"SELECT count(*) FROM {CHAIN.name}").fetchone()[0]
         if (count, size, linked) == (events, state_bytes, events):
@@ -185,11 +184,6 @@ def _history_of(args: argparse.Namespace, events: int, state_bytes: int):
 
 def _named(args: argparse.Namespace, dbname: str) -> argparse.Namespace:
     return argparse.Namespace(**{**vars(args), "dbname": dbname})
-
-
-def _connect(settings) -> psycopg.Connection:
-    return psycopg.connect(host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
-                           password=settings.postgres_password.get_secret_value(), dbname=settings.postgres_dbname)
 
 
 # -- writing ---------------------------------------------------------------------------------------

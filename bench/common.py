@@ -69,14 +69,19 @@ def connect(args: argparse.Namespace, autocommit: bool = False) -> psycopg.Conne
     )
 
 
+def connect_settings(settings: Settings, autocommit: bool = False) -> psycopg.Connection:
+    """A connection to the database `settings` name (PostgreSQL)."""
+    return psycopg.connect(host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
+                           password=settings.postgres_password.get_secret_value(), dbname=settings.postgres_dbname,
+                           autocommit=autocommit)
+
+
 def settle(settings: Settings) -> None:
     """VACUUM (ANALYZE) of the whole database, after a bulk load: the planner gets its
     statistics, and the visibility map and hint bits are set, as autovacuum leaves a database
     in use. A figure then measures the steady state, not the first reads after a load (which
     run without statistics and write hint bits as they go)."""
-    with psycopg.connect(host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
-                         password=settings.postgres_password.get_secret_value(), dbname=settings.postgres_dbname,
-                         autocommit=True) as conn:
+    with connect_settings(settings, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
 
 

@@ -4,9 +4,9 @@
 `bench-http` with `cases` cases: each an expression of interest made by the domain's own
 `Case.submit_eoi`, most approved by their line manager (so the board's queues are long),
 some withdrawn, saved `BATCH` aggregates to a transaction; the database is vacuumed and
-analysed after them. The mentees are new opaque
-people (nobody signs in as them). Then `pairs` partnerships whose mentees can sign in
-(linked in the person registry), for the command, as `bench.world` makes them.
+analysed after them. The mentees are new opaque people (nobody signs in as them). Then
+`pairs` partnerships whose mentees can sign in (linked in the person registry), for the
+command, as `bench.world` makes them.
 """
 
 from __future__ import annotations

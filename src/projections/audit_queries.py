@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from projections import audit, dashboard, mentors
+from projections.audit_history import indexed_up_to
 from projections.results import AuditEntry
 from projections.sql import Store
 
@@ -55,8 +56,7 @@ class AuditQueries:
         """The last position of an event recorded at or before `at` (0 if none was): every event
         after it was recorded later. None when the index does not yet hold every event up to
         `head` (the log's last position), so cannot say."""
-        indexed = self.store.query(f"SELECT MAX(position) AS indexed FROM {audit.EVENTS.name}")
-        if int(indexed[0]["indexed"] or 0) < head:
+        if indexed_up_to(self.store) < head:
             return None
         rows = self.store.query(
             f"SELECT position FROM {audit.EVENTS.name} WHERE recorded_at <= ? ORDER BY position DESC LIMIT 1",

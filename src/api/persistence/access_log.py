@@ -186,14 +186,15 @@ class SqlAccessLog(AccessLog):
             return
         values = [value for e in entries
                   for value in (stamp(e.at), e.reader_id, e.reader_role, e.route, e.object_kind, e.object_id)]
+        insert = self._insert + ", ".join(self._row for _ in entries)  # all of them in one statement
         if not self.store.postgres:  # SQLite: one writer at a time, so entries commit in their order
-            self.store.execute(self._insert + ", ".join(self._row for _ in entries), values)  # one round trip
+            self.store.execute(insert, values)
             return
         with self.store.transaction() as cursor:
             # Entries commit in the order they are numbered: a reader paging by `after` never passes
             # a number whose entry is still to commit (readers are not held up).
             cursor.execute(self._lock)
-            cursor.execute(self._insert + ", ".join(self._row for _ in entries), values)
+            cursor.execute(insert, values)
 
     def entries(self, query: AccessQuery) -> list[AccessEntry]:
         where, params = ["entry > ?"], [query.after]

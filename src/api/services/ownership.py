@@ -4,9 +4,9 @@ Answered from the aggregates themselves (never a lagging read model), so a party
 a partnership the moment it is formed. The HTTP policy asks; it never loads an aggregate.
 
 `owns_named` answers for the object a request's path names (`named_object`: its partnership,
-case or mentor id). A party's tie to a partnership, a mentee's or line manager's to their case and a mentor's to
-their own record never change once recorded, so a yes is remembered (`owned_already`: asked
-again, nothing is loaded). A mentor's tie to a case, through a proposal, comes and goes: it is
+case or mentor id). A party's tie to a partnership, a mentee's or line manager's to their
+case and a mentor's to their own record never change once recorded, so a yes is remembered
+(`owned_already`: asked again, nothing is loaded). A mentor's tie to a case, through a proposal, comes and goes: it is
 loaded every time. No answer of no is remembered.
 """
 

@@ -88,8 +88,9 @@ class PastBoards(AsOfQueries):
     def _replay(self, projection: Dashboard, store: Store, when: Moment, programme_id: UUID) -> tuple[int, int, bool]:
         """Feeds the projection the programme's case and partnership events that had happened at
         `when`: up to its position, or (by time) each object's events up to the first recorded
-        after it, read no further than the last event recorded by then. An object's first event names its programme: the later events of another
-        programme's objects are passed over undecoded."""
+        after it, read no further than the last event recorded by then. An object's first event
+        names its programme: the later events of another programme's objects are passed over
+        undecoded."""
         decode = self._history_mapper.to_domain_event
         start, after, last, read, registered = 0, 0, 0, 0, False
         passed: set[Any] = set()  # another programme's objects, and (by time) those whose next event came later
